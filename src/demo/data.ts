@@ -1,0 +1,86 @@
+import type { NotificationRow, OrderRow, ProductRow, SalesRow, StockRow, UserRow } from '../upstream/endpoints.js';
+
+/**
+ * The demo upstreams' data: a small shop, generated from a fixed seed so that
+ * every run (and every test) sees the same users, orders and products.
+ */
+export interface DemoData {
+  readonly users: ReadonlyMap<string, UserRow>;
+  readonly products: ReadonlyMap<string, ProductRow>;
+  readonly stock: ReadonlyMap<string, StockRow>;
+  readonly sales: ReadonlyMap<string, SalesRow>;
+  readonly ordersByUser: ReadonlyMap<string, readonly OrderRow[]>;
+  readonly notificationsByUser: ReadonlyMap<string, readonly NotificationRow[]>;
+}
+
+export const DEMO_USER_COUNT = 300;
+export const DEMO_PRODUCT_COUNT = 40;
+
+const FIRST = ['Ada', 'Grace', 'Alan', 'Edsger', 'Barbara', 'Donald', 'Margaret', 'Ken', 'Radia', 'Linus', 'Frances', 'John'];
+const LAST = ['Lovelace', 'Hopper', 'Turing', 'Dijkstra', 'Liskov', 'Knuth', 'Hamilton', 'Thompson', 'Perlman', 'Torvalds', 'Allen', 'McCarthy'];
+const ITEMS = ['Keyboard', 'Mouse', 'Monitor', 'Desk lamp', 'Notebook', 'Headphones', 'Webcam', 'USB hub', 'Chair', 'Cable'];
+const ADJECTIVES = ['Compact', 'Ergonomic', 'Wireless', 'Classic', 'Pro'];
+const STATUSES = ['pending', 'paid', 'shipped', 'delivered', 'cancelled'];
+const WAREHOUSES = ['Berlin', 'Lyon', 'Leeds', null];
+const MESSAGES = ['Your order has shipped', 'A product on your wishlist is back in stock', 'Your invoice is ready', 'Welcome back!', 'Password changed'];
+
+/** mulberry32: small, fast, and the same on every machine. */
+function random(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+export function createDemoData(seed = 20261128): DemoData {
+  const next = random(seed);
+  const pick = <T>(list: readonly T[]): T => list[Math.floor(next() * list.length)]!;
+  const day = (index: number) => new Date(Date.UTC(2026, 0, 1) + index * 3_600_000 * 7).toISOString();
+
+  const products = new Map<string, ProductRow>();
+  const stock = new Map<string, StockRow>();
+  for (let i = 1; i <= DEMO_PRODUCT_COUNT; i++) {
+    const id = `p${i}`;
+    products.set(id, { id, name: `${pick(ADJECTIVES)} ${ITEMS[i % ITEMS.length]}`, price: Math.round(500 + next() * 30_000) / 100 });
+    // The last product is not tracked by inventory: its stock is a 404.
+    if (i < DEMO_PRODUCT_COUNT) stock.set(id, { productId: id, available: Math.floor(next() * 250), warehouse: pick(WAREHOUSES) });
+  }
+
+  const users = new Map<string, UserRow>();
+  const ordersByUser = new Map<string, OrderRow[]>();
+  const notificationsByUser = new Map<string, NotificationRow[]>();
+  const sales = new Map<string, SalesRow>();
+  let orderSeq = 0;
+  let notificationSeq = 0;
+  for (let i = 1; i <= DEMO_USER_COUNT; i++) {
+    const id = String(i);
+    const first = FIRST[i % FIRST.length]!;
+    const last = LAST[Math.floor(i / FIRST.length) % LAST.length]!;
+    users.set(id, { id, name: `${first} ${last}`, email: `${first}.${last}.${i}@example.com`.toLowerCase() });
+
+    const orders: OrderRow[] = [];
+    for (let n = Math.floor(next() * 6); n > 0; n--) {
+      const product = products.get(`p${1 + Math.floor(next() * DEMO_PRODUCT_COUNT)}`)!;
+      const quantity = 1 + Math.floor(next() * 4);
+      const total = Math.round(product.price * quantity * 100) / 100;
+      orders.push({ id: `o${++orderSeq}`, userId: id, productId: product.id, quantity, total, status: pick(STATUSES), createdAt: day(orderSeq) });
+      const sold = sales.get(product.id) ?? { productId: product.id, unitsSold: 0, revenue: 0 };
+      sales.set(product.id, { productId: product.id, unitsSold: sold.unitsSold + quantity, revenue: Math.round((sold.revenue + total) * 100) / 100 });
+    }
+    ordersByUser.set(id, orders);
+
+    const notifications: NotificationRow[] = [];
+    for (let n = Math.floor(next() * 5); n > 0; n--) {
+      notificationSeq++;
+      notifications.push({ id: `n${notificationSeq}`, userId: id, message: pick(MESSAGES), read: next() < 0.5, createdAt: day(notificationSeq) });
+    }
+    notificationsByUser.set(id, notifications);
+  }
+  for (const id of products.keys()) if (!sales.has(id)) sales.set(id, { productId: id, unitsSold: 0, revenue: 0 });
+
+  return { users, products, stock, sales, ordersByUser, notificationsByUser };
+}

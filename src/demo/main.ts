@@ -1,0 +1,25 @@
+import { ConfigError, loadConfig, SERVICE_NAMES } from '../config.js';
+import { startDemoUpstreams } from './server.js';
+
+/**
+ * `npm run upstreams`: the five demo services on fixed ports, with the knobs
+ * of DEMO_<SERVICE>_LATENCY_MS / _FAIL_STATUS / _HANG, for pointing a gateway
+ * (or curl) at them.
+ */
+let config;
+try {
+  config = loadConfig(process.env);
+} catch (error) {
+  if (!(error instanceof ConfigError)) throw error;
+  process.stderr.write(`configuration error: ${error.message}\n`);
+  process.exit(1);
+}
+const ports = Object.fromEntries(SERVICE_NAMES.map((name, index) => [name, config.demo.basePort + index]));
+const demo = await startDemoUpstreams({ ports, knobs: config.demo.knobs });
+process.stdout.write('Demo upstreams are up. Point a gateway at them with:\n');
+for (const name of SERVICE_NAMES) {
+  process.stdout.write(`  ${name.toUpperCase()}_SERVICE_URL=${demo.urls[name].href}\n`);
+}
+const stop = () => void demo.close().then(() => process.exit(0));
+process.on('SIGTERM', stop);
+process.on('SIGINT', stop);

@@ -1,0 +1,23 @@
+import { handleStreamOrSingleExecutionResult, type Plugin } from 'graphql-yoga';
+import type { GatewayContext } from '../context.js';
+
+/**
+ * Puts the request's upstream failures under `extensions.errors` (CONTRACT.md
+ * section 4), absent when nothing failed. For incremental delivery each part
+ * carries the failures recorded since the previous part.
+ */
+export function useUpstreamErrors(): Plugin<GatewayContext> {
+  return {
+    onExecute() {
+      return {
+        onExecuteDone(payload) {
+          const { failures } = payload.args.contextValue;
+          return handleStreamOrSingleExecutionResult(payload, ({ result, setResult }) => {
+            if (failures.size === 0) return;
+            setResult({ ...result, extensions: { ...result.extensions, errors: failures.drain() } });
+          });
+        },
+      };
+    },
+  };
+}

@@ -1,0 +1,40 @@
+import type DataLoader from 'dataloader';
+import type { ServiceName } from '../config.js';
+import { READS, type NotificationRow, type OrderRow, type ProductRow, type SalesRow, type StockRow, type UserRow } from '../upstream/endpoints.js';
+import type { CallOptions, ServiceClient } from '../upstream/service-client.js';
+import { manyByKey, oneByKey } from './keyed-loader.js';
+
+export type ServiceClients = { readonly [S in ServiceName]: ServiceClient };
+
+/** The DataLoaders of one GraphQL request. Never shared: each request gets its own set. */
+export interface Loaders {
+  readonly userById: DataLoader<string, UserRow | null>;
+  readonly ordersByUserId: DataLoader<string, OrderRow[] | null>;
+  readonly notificationsByUserId: DataLoader<string, NotificationRow[] | null>;
+  readonly productById: DataLoader<string, ProductRow | null>;
+  readonly stockByProductId: DataLoader<string, StockRow | null>;
+  readonly salesByProductId: DataLoader<string, SalesRow | null>;
+}
+
+type Factories = { readonly [K in keyof Loaders]: () => Loaders[K] };
+
+/** Loaders are built on first use, so a request pays only for the ones its query touches. */
+export function createLoaders(clients: ServiceClients, call: CallOptions): Loaders {
+  const factories: Factories = {
+    userById: () => oneByKey(READS.userById, clients.users, call),
+    ordersByUserId: () => manyByKey(READS.ordersByUserId, clients.orders, call),
+    notificationsByUserId: () => manyByKey(READS.notificationsByUserId, clients.notifications, call),
+    productById: () => oneByKey(READS.productById, clients.products, call),
+    stockByProductId: () => oneByKey(READS.stockByProductId, clients.inventory, call),
+    salesByProductId: () => oneByKey(READS.salesByProductId, clients.orders, call),
+  };
+  const built: Partial<Record<keyof Loaders, unknown>> = {};
+  const loaders = {} as Loaders;
+  for (const name of Object.keys(factories) as Array<keyof Loaders>) {
+    Object.defineProperty(loaders, name, {
+      enumerable: true,
+      get: () => (built[name] ??= factories[name]()),
+    });
+  }
+  return loaders;
+}

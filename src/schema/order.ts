@@ -1,0 +1,50 @@
+import type { OrderRow, SalesRow } from '../upstream/endpoints.js';
+import { builder } from './builder.js';
+import { keyedChild } from './prefetch.js';
+import { loadProduct, ProductRef } from './product.js';
+import { nullOnFailure } from './upstream-field.js';
+import { UserRef } from './user.js';
+
+export const OrderRef = builder.objectRef<OrderRow>('Order').implement({
+  fields: (t) => ({
+    id: t.exposeID('id'),
+    userId: t.exposeID('userId'),
+    productId: t.exposeID('productId'),
+    quantity: t.exposeInt('quantity'),
+    total: t.exposeFloat('total'),
+    status: t.exposeString('status'),
+    createdAt: t.exposeString('createdAt'),
+    product: t.field({
+      type: ProductRef,
+      nullable: true,
+      resolve: (order, _args, ctx, info) => nullOnFailure(ctx, info, loadProduct(ctx, order.productId, info)),
+    }),
+  }),
+});
+
+export const SalesRef = builder.objectRef<SalesRow>('Sales').implement({
+  fields: (t) => ({
+    productId: t.exposeID('productId'),
+    unitsSold: t.exposeInt('unitsSold'),
+    revenue: t.exposeFloat('revenue'),
+  }),
+});
+
+export const ordersOfUser = keyedChild('User', 'orders', (ctx, userId) => ctx.loaders.ordersByUserId.load(userId));
+const salesOfProduct = keyedChild('Product', 'sales', (ctx, productId) => ctx.loaders.salesByProductId.load(productId));
+
+builder.objectField(UserRef, 'orders', (t) =>
+  t.field({
+    type: [OrderRef],
+    nullable: true,
+    resolve: (user, _args, ctx, info) => nullOnFailure(ctx, info, ordersOfUser(ctx, user.id)),
+  }),
+);
+
+builder.objectField(ProductRef, 'sales', (t) =>
+  t.field({
+    type: SalesRef,
+    nullable: true,
+    resolve: (product, _args, ctx, info) => nullOnFailure(ctx, info, salesOfProduct(ctx, product.id)),
+  }),
+);

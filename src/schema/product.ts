@@ -1,0 +1,40 @@
+import { responsePathAsArray, type GraphQLResolveInfo } from 'graphql';
+import type { GatewayContext } from '../context.js';
+import type { ProductRow } from '../upstream/endpoints.js';
+import { builder } from './builder.js';
+import { startSelectedChildren } from './prefetch.js';
+import { checkedId, checkedIds, nullOnFailure } from './upstream-field.js';
+
+export const ProductRef = builder.objectRef<ProductRow>('Product').implement({
+  fields: (t) => ({
+    id: t.exposeID('id'),
+    name: t.exposeString('name'),
+    price: t.exposeFloat('price'),
+  }),
+});
+
+/** A product by id, with the loads of its selected children (stock, sales) started alongside. */
+export function loadProduct(ctx: GatewayContext, id: string, info: GraphQLResolveInfo): Promise<ProductRow | null> {
+  startSelectedChildren('Product', ctx, id, info);
+  return ctx.loaders.productById.load(id);
+}
+
+builder.queryFields((t) => ({
+  product: t.field({
+    type: ProductRef,
+    nullable: true,
+    args: { id: t.arg.id({ required: true }) },
+    resolve: (_root, { id }, ctx, info) => nullOnFailure(ctx, info, loadProduct(ctx, checkedId(id, 'id'), info)),
+  }),
+  products: t.field({
+    type: [ProductRef],
+    nullable: { list: false, items: true },
+    args: { ids: t.arg.idList({ required: true }) },
+    resolve: (_root, { ids }, ctx, info) => {
+      const path = responsePathAsArray(info.path);
+      return checkedIds(ids, 'ids', ctx.maxIdsPerList).map((id, index) =>
+        nullOnFailure(ctx, info, loadProduct(ctx, id, info), [...path, index]),
+      );
+    },
+  }),
+}));

@@ -1,0 +1,40 @@
+import { responsePathAsArray, type GraphQLResolveInfo } from 'graphql';
+import type { GatewayContext } from '../context.js';
+import type { UserRow } from '../upstream/endpoints.js';
+import { builder } from './builder.js';
+import { startSelectedChildren } from './prefetch.js';
+import { checkedId, checkedIds, nullOnFailure } from './upstream-field.js';
+
+export const UserRef = builder.objectRef<UserRow>('User').implement({
+  fields: (t) => ({
+    id: t.exposeID('id'),
+    name: t.exposeString('name'),
+    email: t.exposeString('email'),
+  }),
+});
+
+/** A user by id, with the loads of its selected children (orders, notifications) started alongside. */
+export function loadUser(ctx: GatewayContext, id: string, info: GraphQLResolveInfo): Promise<UserRow | null> {
+  startSelectedChildren('User', ctx, id, info);
+  return ctx.loaders.userById.load(id);
+}
+
+builder.queryFields((t) => ({
+  user: t.field({
+    type: UserRef,
+    nullable: true,
+    args: { id: t.arg.id({ required: true }) },
+    resolve: (_root, { id }, ctx, info) => nullOnFailure(ctx, info, loadUser(ctx, checkedId(id, 'id'), info)),
+  }),
+  users: t.field({
+    type: [UserRef],
+    nullable: { list: false, items: true },
+    args: { ids: t.arg.idList({ required: true }) },
+    resolve: (_root, { ids }, ctx, info) => {
+      const path = responsePathAsArray(info.path);
+      return checkedIds(ids, 'ids', ctx.maxIdsPerList).map((id, index) =>
+        nullOnFailure(ctx, info, loadUser(ctx, id, info), [...path, index]),
+      );
+    },
+  }),
+}));

@@ -1,0 +1,63 @@
+import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
+import { NoSchemaIntrospectionCustomRule } from 'graphql';
+import { createYoga, type Plugin, type YogaServerInstance } from 'graphql-yoga';
+import { SERVICE_NAMES, type GatewayConfig } from './config.js';
+import { createContextFactory, requestIdOf, type RequestState } from './context.js';
+import { useUpstreamErrors } from './errors/use-upstream-errors.js';
+import { DEFAULT_QUERY } from './graphiql.js';
+import type { ServiceClients } from './loaders/index.js';
+import { gatewaySchema } from './schema/index.js';
+import { createUpstreamHttp } from './upstream/http.js';
+import { ServiceClient } from './upstream/service-client.js';
+
+export interface Gateway {
+  readonly yoga: YogaServerInstance<Record<string, unknown>, RequestState>;
+  readonly clients: ServiceClients;
+  /** Closes the upstream socket pools. The HTTP server is the caller's. */
+  close(): void;
+}
+
+/** Builds the configured gateway. It never listens: main.ts (or a test) serves `yoga`. */
+export function createGateway(config: GatewayConfig): Gateway {
+  const pools = SERVICE_NAMES.map((name) => createUpstreamHttp(config, config.services[name]));
+  const clients = Object.fromEntries(
+    SERVICE_NAMES.map((name, index) => [name, new ServiceClient(config.services[name], pools[index]!)]),
+  ) as unknown as ServiceClients;
+
+  const yoga = createYoga<Record<string, unknown>, RequestState>({
+    schema: gatewaySchema(),
+    context: createContextFactory(config, clients),
+    graphqlEndpoint: '/graphql',
+    landingPage: false,
+    graphiql: config.graphiql ? { title: 'Gateway', defaultQuery: DEFAULT_QUERY } : false,
+    renderGraphiQL,
+    maskedErrors: true,
+    plugins: [
+      useUpstreamErrors(),
+      useRequestIdHeader(),
+      ...(config.introspection ? [] : [useNoIntrospection()]),
+    ],
+  });
+
+  return {
+    yoga,
+    clients,
+    close: () => pools.forEach((pool) => pool.close()),
+  };
+}
+
+function useRequestIdHeader(): Plugin {
+  return {
+    onResponse({ request, response }) {
+      response.headers.set('x-request-id', requestIdOf(request));
+    },
+  };
+}
+
+function useNoIntrospection(): Plugin {
+  return {
+    onValidate({ addValidationRule }) {
+      addValidationRule(NoSchemaIntrospectionCustomRule);
+    },
+  };
+}
