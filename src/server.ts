@@ -8,6 +8,7 @@ import { DEFAULT_QUERY } from './graphiql.js';
 import type { ServiceClients } from './loaders/index.js';
 import { gatewaySchema } from './schema/index.js';
 import { createUpstreamHttp } from './upstream/http.js';
+import type { CallObserver } from './upstream/observe.js';
 import { ServiceClient } from './upstream/service-client.js';
 
 export interface Gateway {
@@ -17,11 +18,16 @@ export interface Gateway {
   close(): void;
 }
 
+export interface GatewayOptions {
+  /** Process-wide watchers of upstream calls (logs, metrics, traces). */
+  readonly observers?: readonly CallObserver[];
+}
+
 /** Builds the configured gateway. It never listens: main.ts (or a test) serves `yoga`. */
-export function createGateway(config: GatewayConfig): Gateway {
+export function createGateway(config: GatewayConfig, options: GatewayOptions = {}): Gateway {
   const pools = SERVICE_NAMES.map((name) => createUpstreamHttp(config, config.services[name]));
   const clients = Object.fromEntries(
-    SERVICE_NAMES.map((name, index) => [name, new ServiceClient(config.services[name], pools[index]!)]),
+    SERVICE_NAMES.map((name, index) => [name, new ServiceClient(config.services[name], pools[index]!, options.observers)]),
   ) as unknown as ServiceClients;
 
   const yoga = createYoga<Record<string, unknown>, RequestState>({

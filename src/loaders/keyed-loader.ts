@@ -57,6 +57,8 @@ function createReadLoader<Row extends object, Value>(
       path: read.batch.path,
       searchParams: { [read.batch.param]: listValue(keys) },
       notFoundIsNull: false,
+      keys: keys.length,
+      batch: true,
     };
     try {
       const rows = await client.get(route, call, (body) => parseShape(batchShape, body));
@@ -71,6 +73,8 @@ function createReadLoader<Row extends object, Value>(
       template: `/${read.perKey}`,
       path: read.perKey.replace('{key}', pathSegment(key)),
       notFoundIsNull: true,
+      keys: 1,
+      batch: false,
     };
     try {
       const body = await client.get(route, call, (raw) => {

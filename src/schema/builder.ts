@@ -1,8 +1,14 @@
 import SchemaBuilder from '@pothos/core';
 import type { GatewayContext } from '../context.js';
 
-/** The Pothos builder: configuration only; the types live in one module per domain. */
+/**
+ * The Pothos builder: configuration only; the types live in one module per domain.
+ * Fields are non-null unless they say otherwise (Pothos 4 defaults to nullable):
+ * the contract's `ID!`/`String!` are the norm, and every upstream-backed field
+ * opts into `nullable` so a failure nulls only that field.
+ */
 export const builder = new SchemaBuilder<{
   Context: GatewayContext;
+  DefaultFieldNullability: false;
   Scalars: { ID: { Input: string; Output: string } };
-}>({});
+}>({ defaultFieldNullability: false });

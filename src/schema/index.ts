@@ -14,5 +14,5 @@ let schema: GraphQLSchema | undefined;
 
 /** The gateway's schema, built once per process. */
 export function gatewaySchema(): GraphQLSchema {
-  return (schema ??= builder.toSchema());
+  return (schema ??= builder.toSchema({ sortSchema: false }));
 }

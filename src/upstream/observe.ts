@@ -1,0 +1,42 @@
+import type { ServiceName } from '../config.js';
+import type { UpstreamErrorCode } from '../errors/contract.js';
+
+/**
+ * How logs, metrics, traces and the per-request upstream trace watch upstream
+ * calls without the call engine knowing about any of them. An observer is
+ * told when a call starts and returns a tracker for that call (or nothing).
+ * Everything here is bounded: a route template, never ids or URLs.
+ */
+export interface CallStart {
+  readonly service: ServiceName;
+  /** Route template, e.g. `/users/{key}`. */
+  readonly route: string;
+  /** Keys carried by the call: 1 per-key, n for a batch. */
+  readonly keys: number;
+  readonly batch: boolean;
+}
+
+export interface AttemptEnd {
+  /** 1 for the first try. */
+  readonly attempt: number;
+  readonly durationMs: number;
+  readonly status?: number;
+  /** Set when the attempt failed. */
+  readonly code?: UpstreamErrorCode;
+}
+
+export interface CallEnd {
+  readonly attempts: number;
+  readonly durationMs: number;
+  readonly status?: number;
+  readonly outcome: 'ok' | 'not-found' | UpstreamErrorCode;
+}
+
+export interface CallTracker {
+  /** Extra headers for every attempt of this call (e.g. `traceparent`). */
+  readonly headers?: Readonly<Record<string, string>>;
+  attemptEnded?(attempt: AttemptEnd): void;
+  ended?(end: CallEnd): void;
+}
+
+export type CallObserver = (start: CallStart) => CallTracker | undefined;
