@@ -1,0 +1,55 @@
+import { readFileSync } from 'node:fs';
+import { buildClientSchema, getIntrospectionQuery, printSchema } from 'graphql';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { gatewaySchema } from '../../src/schema/index.js';
+import { SCHEMA_FILE, schemaFileText } from '../../src/schema/print.js';
+import { startGateway, type TestGateway } from '../helpers/gateway.js';
+
+let gw: TestGateway;
+beforeAll(async () => {
+  gw = await startGateway();
+});
+afterAll(() => gw.close());
+
+describe('schema/schema.graphql', () => {
+  it('is what the code generates (run `npm run schema` when this fails)', () => {
+    expect(readFileSync(SCHEMA_FILE, 'utf8')).toBe(schemaFileText(gatewaySchema()));
+  });
+
+  it('is the schema the server actually serves', async () => {
+    const { body } = await gw.query(getIntrospectionQuery());
+    const served = printSchema(buildClientSchema(body.data));
+    expect(served).toBe(printSchema(gatewaySchema()));
+  });
+
+  it('holds the contract types to the letter', () => {
+    const sdl = readFileSync(SCHEMA_FILE, 'utf8');
+    for (const line of [
+      'user(id: ID!): User',
+      'users(ids: [ID!]!): [User]!',
+      'dashboard(userId: ID!): Dashboard!',
+      'product(id: ID!): Product',
+      'products(ids: [ID!]!): [Product]!',
+      'orders: [Order!]',
+      'notifications: [Notification!]',
+      'createdAt: String!',
+      'stock: Stock',
+      'sales: Sales',
+      'warehouse: String\n',
+    ]) {
+      expect(sdl).toContain(line);
+    }
+  });
+
+  it('answers introspection only when INTROSPECTION is true', async () => {
+    const closed = await startGateway({ env: { INTROSPECTION: 'false' } });
+    try {
+      const { body } = await closed.query(`{ __schema { types { name } } }`);
+      expect(body.data).toBeUndefined();
+      expect(body.errors[0].message).toMatch(/introspection/i);
+      expect((await closed.query(`{ user(id: "1") { id } }`)).body.data.user.id).toBe('1');
+    } finally {
+      await closed.close();
+    }
+  });
+});

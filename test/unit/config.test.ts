@@ -1,0 +1,84 @@
+import { spawnSync } from 'node:child_process';
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig, SERVICE_NAMES } from '../../src/config.js';
+
+describe('loadConfig', () => {
+  it('gives the documented defaults for an empty environment', () => {
+    const config = loadConfig({});
+    expect(config.port).toBe(4000);
+    expect(config.graphiql).toBe(true);
+    expect(config.introspection).toBe(true);
+    for (const name of SERVICE_NAMES) {
+      expect(config.services[name]).toEqual({
+        name,
+        baseUrl: undefined,
+        timeoutMs: 2000,
+        retries: 2,
+        batch: true,
+        maxBatchSize: 100,
+        maxConcurrency: 64,
+      });
+    }
+  });
+
+  it('reads every per-service variable', () => {
+    const config = loadConfig({
+      ORDERS_SERVICE_URL: 'http://orders.internal:8080/api',
+      ORDERS_TIMEOUT_MS: '750',
+      ORDERS_RETRIES: '0',
+      ORDERS_BATCH: 'false',
+      ORDERS_MAX_BATCH_SIZE: '10',
+      ORDERS_MAX_CONCURRENCY: '3',
+      GRAPHIQL: 'false',
+      INTROSPECTION: 'FALSE',
+      PORT: '8080',
+    });
+    expect(config.services.orders).toMatchObject({ timeoutMs: 750, retries: 0, batch: false, maxBatchSize: 10, maxConcurrency: 3 });
+    expect(config.services.orders.baseUrl?.href).toBe('http://orders.internal:8080/api/');
+    expect(config.services.users.timeoutMs).toBe(2000);
+    expect([config.port, config.graphiql, config.introspection]).toEqual([8080, false, false]);
+  });
+
+  it('is frozen', () => {
+    const config = loadConfig({});
+    expect(Object.isFrozen(config)).toBe(true);
+    expect(Object.isFrozen(config.services.users)).toBe(true);
+  });
+
+  it.each([
+    ['PORT', 'abc', /^PORT: expected a whole number from 0 to 65535, got "abc"$/],
+    ['PORT', '70000', /^PORT: /],
+    ['USERS_TIMEOUT_MS', '-5', /^USERS_TIMEOUT_MS: expected a whole number >= 1, got "-5"$/],
+    ['ORDERS_RETRIES', '1.5', /^ORDERS_RETRIES: /],
+    ['INVENTORY_BATCH', 'yes', /^INVENTORY_BATCH: expected "true" or "false", got "yes"$/],
+    ['PRODUCTS_MAX_BATCH_SIZE', '0', /^PRODUCTS_MAX_BATCH_SIZE: /],
+    ['NOTIFICATIONS_MAX_CONCURRENCY', '-1', /^NOTIFICATIONS_MAX_CONCURRENCY: /],
+    ['USERS_SERVICE_URL', 'not a url', /^USERS_SERVICE_URL: not an absolute URL$/],
+    ['USERS_SERVICE_URL', 'ftp://files.internal/', /^USERS_SERVICE_URL: expected an http/],
+    ['GRAPHIQL', 'maybe', /^GRAPHIQL: /],
+    ['LOG_LEVEL', 'loud', /^LOG_LEVEL: /],
+  ])('refuses %s=%s with one line naming the variable', (name, value, message) => {
+    expect(() => loadConfig({ [name]: value })).toThrow(ConfigError);
+    expect(() => loadConfig({ [name]: value })).toThrow(message);
+  });
+
+  it('never echoes a URL, which may carry credentials', () => {
+    expect(() => loadConfig({ USERS_SERVICE_URL: 'gopher://admin:s3cret@users.internal/' })).toThrow(
+      expect.objectContaining({ message: expect.not.stringContaining('s3cret') }),
+    );
+  });
+});
+
+describe('start-up with a bad value', () => {
+  it('exits non-zero with one line that names the variable', () => {
+    const run = spawnSync(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+      env: { ...process.env, ORDERS_TIMEOUT_MS: '-1', PORT: '0' },
+      encoding: 'utf8',
+      timeout: 15_000,
+    });
+    expect(run.status).toBe(1);
+    const lines = run.stderr.trim().split('\n');
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(/ORDERS_TIMEOUT_MS/);
+  });
+});
