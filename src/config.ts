@@ -5,6 +5,9 @@
  * misconfigured start-up stops with one line an operator can act on.
  */
 
+import type { BreakerSettings } from './upstream/circuit-breaker.js';
+import type { RetryBudgetSettings } from './upstream/retry-budget.js';
+
 export const SERVICE_NAMES = ['users', 'orders', 'notifications', 'products', 'inventory'] as const;
 export type ServiceName = (typeof SERVICE_NAMES)[number];
 
@@ -22,6 +25,15 @@ export interface ServiceConfig<U extends URL | undefined = URL> {
   readonly maxBatchSize: number;
   /** Most calls in flight to this service at once, across all requests. */
   readonly maxConcurrency: number;
+  /** Most calls waiting for an in-flight slot; beyond it a call fails at once. */
+  readonly maxQueue: number;
+  /** Connect limit of one attempt (a fresh socket); a slow connect is retried on another. */
+  readonly connectTimeoutMs: number;
+  /** Larger bodies are aborted while streaming (BAD_RESPONSE). */
+  readonly maxResponseBytes: number;
+  readonly retryBudget: RetryBudgetSettings;
+  /** `undefined`: no circuit breaker for this service. */
+  readonly breaker: BreakerSettings | undefined;
 }
 
 export interface Config<U extends URL | undefined = URL | undefined> {
@@ -113,6 +125,23 @@ function readServiceConfig(env: Env, name: ServiceName): ServiceConfig<URL | und
     batch: readBoolean(env, `${prefix}_BATCH`, true),
     maxBatchSize: readInteger(env, `${prefix}_MAX_BATCH_SIZE`, 100, { min: 1 }),
     maxConcurrency: readInteger(env, `${prefix}_MAX_CONCURRENCY`, 64, { min: 1 }),
+    maxQueue: readInteger(env, `${prefix}_MAX_QUEUE`, 256, { min: 0 }),
+    connectTimeoutMs: readInteger(env, `${prefix}_CONNECT_TIMEOUT_MS`, 1000, { min: 1 }),
+    maxResponseBytes: readInteger(env, `${prefix}_MAX_RESPONSE_BYTES`, 10 * 1024 * 1024, { min: 1 }),
+    retryBudget: {
+      percent: readInteger(env, `${prefix}_RETRY_BUDGET_PERCENT`, 20, { min: 0, max: 100 }),
+      minPerSecond: readInteger(env, `${prefix}_RETRY_BUDGET_MIN_PER_SEC`, 3, { min: 0 }),
+    },
+    breaker: readBoolean(env, `${prefix}_BREAKER`, true)
+      ? {
+          consecutiveFailures: readInteger(env, `${prefix}_BREAKER_FAILURES`, 5, { min: 1 }),
+          failurePercent: readInteger(env, `${prefix}_BREAKER_FAILURE_PERCENT`, 50, { min: 1, max: 100 }),
+          minCalls: readInteger(env, `${prefix}_BREAKER_MIN_CALLS`, 20, { min: 1 }),
+          windowMs: readInteger(env, `${prefix}_BREAKER_WINDOW_MS`, 10_000, { min: 1 }),
+          cooldownMs: readInteger(env, `${prefix}_BREAKER_COOLDOWN_MS`, 5000, { min: 1 }),
+          maxCooldownMs: readInteger(env, `${prefix}_BREAKER_MAX_COOLDOWN_MS`, 60_000, { min: 1 }),
+        }
+      : undefined,
   };
 }
 

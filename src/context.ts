@@ -34,11 +34,18 @@ export function requestIdOf(request: Request): string {
   return id;
 }
 
+/** A client may ask for a shorter budget than the operator's (`x-request-timeout-ms`), never a longer one. */
+function requestBudgetMs(request: Request, maxMs: number): number {
+  const asked = request.headers.get('x-request-timeout-ms');
+  if (!asked || !/^\d{1,9}$/.test(asked.trim())) return maxMs;
+  return Math.max(1, Math.min(maxMs, Number(asked.trim())));
+}
+
 export function createContextFactory(config: GatewayConfig, clients: ServiceClients) {
   return (initial: YogaInitialContext): RequestState => {
     const requestId = requestIdOf(initial.request);
     const call = {
-      deadline: Date.now() + config.requestTimeoutMs,
+      deadline: Date.now() + requestBudgetMs(initial.request, config.requestTimeoutMs),
       signal: initial.request.signal,
       headers: { 'x-request-id': requestId },
     };

@@ -2,9 +2,11 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { ServiceConfig } from '../config.js';
 import { badResponse, classifyRequestError, classifyStatus, timedOut, type AttemptProblem } from '../errors/classify.js';
 import { UpstreamFailure } from '../errors/upstream-failure.js';
+import { CircuitBreaker, type Admission, type BreakerState } from './circuit-breaker.js';
 import type { UpstreamHttp } from './http.js';
 import type { CallEnd, CallObserver, CallTracker } from './observe.js';
-import { Slots } from './slots.js';
+import { RetryBudget } from './retry-budget.js';
+import { Slots, SlotTimeout } from './slots.js';
 
 /** What one GraphQL request lends to every upstream call it causes. */
 export interface CallOptions {
@@ -39,7 +41,6 @@ export class ShapeError extends Error {
 
 // Below this, an attempt (or a retry) has no real chance to complete.
 const MIN_ATTEMPT_MS = 20;
-const CONNECT_TIMEOUT_MS = 1000;
 const BACKOFF_BASE_MS = 25;
 const BACKOFF_CAP_MS = 250;
 
@@ -49,19 +50,29 @@ interface Run {
   readonly call: CallOptions;
   readonly headers: Readonly<Record<string, string>>;
   readonly trackers: readonly CallTracker[];
+  readonly deadline: number;
+  /** What the deadline allowed when the call started: the number in a TIMEOUT message. */
+  readonly budgetMs: number;
   attempts: number;
   lastStatus: number | undefined;
+  /** A reset on a reused keep-alive socket gets one retry that costs nothing. */
+  freeRetryUsed: boolean;
 }
 
-type AttemptResult<T> = { readonly ok: true; readonly value: T | typeof NOT_FOUND } | { readonly ok: false; readonly problem: AttemptProblem };
+type AttemptResult<T> =
+  | { readonly ok: true; readonly value: T | typeof NOT_FOUND }
+  | { readonly ok: false; readonly problem: AttemptProblem; readonly onReusedSocket: boolean };
 
 /**
- * The typed client of one upstream: every call goes through its in-flight cap,
- * its deadline (service timeout, capped by the request's budget) and its retry
- * policy, and ends either in a value or in one UpstreamFailure.
+ * The typed client of one upstream. Every call goes through its circuit
+ * breaker, its in-flight cap, its deadline (service timeout, capped by the
+ * request's budget) and its retry policy (jittered backoff under a retry
+ * budget), and ends either in a value or in one UpstreamFailure.
  */
 export class ServiceClient {
   readonly slots: Slots;
+  private readonly breaker: CircuitBreaker | undefined;
+  private readonly retryBudget: RetryBudget;
 
   constructor(
     readonly config: ServiceConfig,
@@ -69,20 +80,37 @@ export class ServiceClient {
     /** Process-wide watchers (logs, metrics, traces). */
     private readonly observers: readonly CallObserver[] = [],
   ) {
-    this.slots = new Slots(config.maxConcurrency);
+    this.slots = new Slots(config.maxConcurrency, config.maxQueue);
+    this.breaker = config.breaker && new CircuitBreaker(config.breaker);
+    this.retryBudget = new RetryBudget(config.retryBudget);
   }
 
   get name() {
     return this.config.name;
   }
 
+  get breakerState(): BreakerState {
+    return this.breaker?.current ?? 'closed';
+  }
+
   async get<T>(route: Route, call: CallOptions, parse: (body: unknown) => T): Promise<T | typeof NOT_FOUND> {
     const started = Date.now();
+    const deadline = Math.min(started + this.config.timeoutMs, call.deadline);
     const trackers = this.startTrackers(route, call);
     const headers = trackers.some((tracker) => tracker.headers)
       ? Object.assign({}, call.headers, ...trackers.map((tracker) => tracker.headers))
       : call.headers;
-    const run: Run = { route, call, headers, trackers, attempts: 0, lastStatus: undefined };
+    const run: Run = {
+      route,
+      call,
+      headers,
+      trackers,
+      deadline,
+      budgetMs: Math.max(0, deadline - started),
+      attempts: 0,
+      lastStatus: undefined,
+      freeRetryUsed: false,
+    };
     try {
       const value = await this.run(run, parse);
       this.endTrackers(run, started, value === NOT_FOUND ? 'not-found' : 'ok');
@@ -94,26 +122,33 @@ export class ServiceClient {
   }
 
   private async run<T>(run: Run, parse: (body: unknown) => T): Promise<T | typeof NOT_FOUND> {
-    const started = Date.now();
-    const deadline = Math.min(started + this.config.timeoutMs, run.call.deadline);
-    const budgetMs = Math.max(0, deadline - started);
+    this.retryBudget.onCall();
     for (;;) {
-      if (deadline - Date.now() < MIN_ATTEMPT_MS) throw this.failure(timedOut(this.name, budgetMs), run.attempts);
+      if (run.deadline - Date.now() < MIN_ATTEMPT_MS) throw this.failure(timedOut(this.name, run.budgetMs), run.attempts);
+      const admission = this.breaker ? this.breaker.admit() : 'call';
+      if (!admission) {
+        throw new UpstreamFailure(this.name, 'CIRCUIT_OPEN', `${this.name} is failing; the gateway is not calling it for now`, run.attempts);
+      }
       let release: () => void;
       try {
-        release = await this.slots.acquire(deadline, run.call.signal);
-      } catch {
-        throw this.failure(timedOut(this.name, budgetMs), run.attempts);
+        release = await this.slots.acquire(run.deadline, run.call.signal);
+      } catch (error) {
+        this.breaker?.release(admission);
+        const saturated = error instanceof SlotTimeout && error.queueFull;
+        throw saturated
+          ? new UpstreamFailure(this.name, 'TIMEOUT', `${this.name} is saturated: too many calls already waiting`, run.attempts)
+          : this.failure(timedOut(this.name, run.budgetMs), run.attempts);
       }
       run.attempts++;
       let result: AttemptResult<T>;
       try {
-        result = await this.attempt(run, deadline, budgetMs, parse);
+        result = await this.attempt(run, parse);
       } finally {
         release();
       }
+      this.recordOutcome(admission, run, result);
       if (result.ok) return result.value;
-      const delayMs = this.retryDelay(result.problem, run.attempts, deadline);
+      const delayMs = this.retryDelay(run, result);
       if (delayMs === undefined) throw this.failure(result.problem, run.attempts);
       try {
         await sleep(delayMs, undefined, { signal: run.call.signal });
@@ -123,9 +158,10 @@ export class ServiceClient {
     }
   }
 
-  private async attempt<T>(run: Run, deadline: number, budgetMs: number, parse: (body: unknown) => T): Promise<AttemptResult<T>> {
+  private async attempt<T>(run: Run, parse: (body: unknown) => T): Promise<AttemptResult<T>> {
     const started = Date.now();
-    const result = await this.tryOnce(run, deadline, budgetMs, parse);
+    run.lastStatus = undefined;
+    const result = await this.tryOnce(run, parse);
     const attempt = {
       attempt: run.attempts,
       durationMs: Date.now() - started,
@@ -136,50 +172,80 @@ export class ServiceClient {
     return result;
   }
 
-  private async tryOnce<T>(run: Run, deadline: number, budgetMs: number, parse: (body: unknown) => T): Promise<AttemptResult<T>> {
-    const remaining = deadline - Date.now();
-    run.lastStatus = undefined;
+  private async tryOnce<T>(run: Run, parse: (body: unknown) => T): Promise<AttemptResult<T>> {
+    const remaining = run.deadline - Date.now();
+    const maxBytes = this.config.maxResponseBytes;
+    let onReusedSocket = false;
+    let tooLarge = false;
+    const fail = (problem: AttemptProblem): AttemptResult<T> => ({ ok: false, problem, onReusedSocket });
     let response;
     try {
-      response = await this.http.got.get(run.route.path, {
+      const pending = this.http.got.get(run.route.path, {
         searchParams: run.route.searchParams,
         headers: run.headers,
         signal: run.call.signal,
         strictContentLength: true,
-        timeout: { connect: Math.min(remaining, CONNECT_TIMEOUT_MS), request: remaining },
+        timeout: { connect: Math.min(remaining, this.config.connectTimeoutMs), request: remaining },
       });
+      pending.on('request', (request) => (onReusedSocket = request.reusedSocket));
+      // Checked as the body streams in (and against Content-Length up front), so a huge body is never buffered.
+      pending.on('downloadProgress', ({ transferred, total }) => {
+        if (transferred > maxBytes || (total !== undefined && total > maxBytes)) {
+          tooLarge = true;
+          pending.cancel();
+        }
+      });
+      response = await pending;
     } catch (error) {
-      return { ok: false, problem: classifyRequestError(this.name, error, budgetMs) };
+      if (tooLarge) return fail(badResponse(this.name, `body larger than ${maxBytes} bytes`));
+      return fail(classifyRequestError(this.name, error, run.budgetMs));
     }
     const status = (run.lastStatus = response.statusCode);
     if (status === 404 && run.route.notFoundIsNull) return { ok: true, value: NOT_FOUND };
-    if (status < 200 || status >= 300) {
-      return { ok: false, problem: classifyStatus(this.name, status, response.headers['retry-after']) };
-    }
+    if (status < 200 || status >= 300) return fail(classifyStatus(this.name, status, response.headers['retry-after']));
     const contentType = response.headers['content-type'] ?? '';
-    if (!/^application\/(?:[\w.+-]+\+)?json\b/i.test(contentType)) {
-      return { ok: false, problem: badResponse(this.name, 'not JSON (content type)') };
-    }
+    if (!/^application\/(?:[\w.+-]+\+)?json\b/i.test(contentType)) return fail(badResponse(this.name, 'not JSON (content type)'));
     let body: unknown;
     try {
+      // A `__proto__` key becomes an own property here, and the shape check copies only documented fields.
       body = JSON.parse(response.body);
     } catch {
-      return { ok: false, problem: badResponse(this.name, 'not valid JSON') };
+      return fail(badResponse(this.name, 'not valid JSON'));
     }
     try {
       return { ok: true, value: parse(body) };
     } catch (error) {
-      if (error instanceof ShapeError) return { ok: false, problem: badResponse(this.name, error.message) };
+      if (error instanceof ShapeError) return fail(badResponse(this.name, error.message));
       throw error;
     }
   }
 
-  /** Full-jitter backoff; `undefined` when no retry may start (policy, tries, or deadline). */
-  private retryDelay(problem: AttemptProblem, attempts: number, deadline: number): number | undefined {
-    if (!problem.retryable || attempts > this.config.retries) return undefined;
-    const ceiling = Math.min(BACKOFF_CAP_MS, BACKOFF_BASE_MS * 2 ** attempts);
+  /** Feeds the breaker: only what says the upstream is unwell counts as a failure. */
+  private recordOutcome(admission: Admission, run: Run, result: AttemptResult<unknown>): void {
+    if (!this.breaker) return;
+    // A cancelled call says nothing about the upstream.
+    if (run.call.signal?.aborted) return this.breaker.release(admission);
+    const unwell = !result.ok && (result.problem.code !== 'HTTP_ERROR' || isUnwellStatus(result.problem.httpStatus));
+    this.breaker.record(admission, unwell);
+  }
+
+  /**
+   * Full-jitter backoff; `undefined` when no retry may start: not retryable,
+   * out of tries or of retry budget, or the wait (Retry-After included) does
+   * not fit in what is left of the deadline.
+   */
+  private retryDelay(run: Run, result: Extract<AttemptResult<unknown>, { ok: false }>): number | undefined {
+    const { problem } = result;
+    if (!problem.retryable) return undefined;
+    const ceiling = Math.min(BACKOFF_CAP_MS, BACKOFF_BASE_MS * 2 ** run.attempts);
     const delayMs = problem.retryAfterMs ?? Math.random() * ceiling;
-    if (Date.now() + delayMs + MIN_ATTEMPT_MS > deadline) return undefined;
+    if (Date.now() + delayMs + MIN_ATTEMPT_MS > run.deadline) return undefined;
+    if (result.onReusedSocket && problem.code === 'UNREACHABLE' && !run.freeRetryUsed) {
+      run.freeRetryUsed = true;
+      return 0;
+    }
+    const triesSoFar = run.attempts - (run.freeRetryUsed ? 1 : 0);
+    if (triesSoFar > this.config.retries || !this.retryBudget.tryRetry()) return undefined;
     return delayMs;
   }
 
@@ -203,4 +269,8 @@ export class ServiceClient {
   private failure(problem: AttemptProblem, attempts: number): UpstreamFailure {
     return new UpstreamFailure(this.name, problem.code, problem.message, attempts, problem.httpStatus);
   }
+}
+
+function isUnwellStatus(status: number | undefined): boolean {
+  return status === undefined || status >= 500 || status === 408 || status === 429;
 }

@@ -5,6 +5,10 @@
  */
 export class SlotTimeout extends Error {
   override readonly name = 'SlotTimeout';
+
+  constructor(readonly queueFull: boolean) {
+    super(queueFull ? 'the wait queue is full' : 'no free slot before the deadline');
+  }
 }
 
 interface Waiter {
@@ -15,7 +19,11 @@ export class Slots {
   private active = 0;
   private readonly waiters: Waiter[] = [];
 
-  constructor(readonly limit: number) {}
+  constructor(
+    readonly limit: number,
+    /** Most waiters; one more is refused at once rather than queued. */
+    readonly maxQueue: number = Number.POSITIVE_INFINITY,
+  ) {}
 
   get inFlight(): number {
     return this.active;
@@ -27,6 +35,7 @@ export class Slots {
       this.active++;
       return Promise.resolve(this.releaser());
     }
+    if (this.waiters.length >= this.maxQueue) return Promise.reject(new SlotTimeout(true));
     return new Promise((resolve, reject) => {
       const waitMs = deadline - Date.now();
       const giveUp = (error: Error) => {
@@ -37,7 +46,7 @@ export class Slots {
         reject(error);
       };
       const onAbort = () => giveUp(signal?.reason instanceof Error ? signal.reason : new Error('aborted'));
-      const timer = setTimeout(() => giveUp(new SlotTimeout('no free slot before the deadline')), Math.max(0, waitMs));
+      const timer = setTimeout(() => giveUp(new SlotTimeout(false)), Math.max(0, waitMs));
       const waiter: Waiter = {
         grant: () => {
           clearTimeout(timer);

@@ -9,7 +9,7 @@ describe('loadConfig', () => {
     expect(config.graphiql).toBe(true);
     expect(config.introspection).toBe(true);
     for (const name of SERVICE_NAMES) {
-      expect(config.services[name]).toEqual({
+      expect(config.services[name]).toMatchObject({
         name,
         baseUrl: undefined,
         timeoutMs: 2000,
@@ -17,8 +17,18 @@ describe('loadConfig', () => {
         batch: true,
         maxBatchSize: 100,
         maxConcurrency: 64,
+        maxQueue: 256,
+        connectTimeoutMs: 1000,
+        maxResponseBytes: 10 * 1024 * 1024,
+        retryBudget: { percent: 20, minPerSecond: 3 },
+        breaker: { consecutiveFailures: 5, failurePercent: 50, minCalls: 20, windowMs: 10_000, cooldownMs: 5000, maxCooldownMs: 60_000 },
       });
     }
+    expect(config.requestTimeoutMs).toBe(8000);
+  });
+
+  it('switches a breaker off', () => {
+    expect(loadConfig({ USERS_BREAKER: 'false' }).services.users.breaker).toBeUndefined();
   });
 
   it('reads every per-service variable', () => {
