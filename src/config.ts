@@ -25,6 +25,8 @@ export interface ServiceConfig<U extends URL | undefined = URL> {
   readonly maxBatchSize: number;
   /** Most calls in flight to this service at once, across all requests. */
   readonly maxConcurrency: number;
+  /** Concurrent identical GETs (same forwarded credentials) share one upstream call. */
+  readonly dedupe: boolean;
   /** Most calls waiting for an in-flight slot; beyond it a call fails at once. */
   readonly maxQueue: number;
   /** Connect limit of one attempt (a fresh socket); a slow connect is retried on another. */
@@ -125,6 +127,7 @@ function readServiceConfig(env: Env, name: ServiceName): ServiceConfig<URL | und
     batch: readBoolean(env, `${prefix}_BATCH`, true),
     maxBatchSize: readInteger(env, `${prefix}_MAX_BATCH_SIZE`, 100, { min: 1 }),
     maxConcurrency: readInteger(env, `${prefix}_MAX_CONCURRENCY`, 64, { min: 1 }),
+    dedupe: readBoolean(env, `${prefix}_DEDUPE`, true),
     maxQueue: readInteger(env, `${prefix}_MAX_QUEUE`, 256, { min: 0 }),
     connectTimeoutMs: readInteger(env, `${prefix}_CONNECT_TIMEOUT_MS`, 1000, { min: 1 }),
     maxResponseBytes: readInteger(env, `${prefix}_MAX_RESPONSE_BYTES`, 10 * 1024 * 1024, { min: 1 }),

@@ -6,6 +6,7 @@ import { CircuitBreaker, type Admission, type BreakerState } from './circuit-bre
 import type { UpstreamHttp } from './http.js';
 import type { CallEnd, CallObserver, CallTracker } from './observe.js';
 import { RetryBudget } from './retry-budget.js';
+import { SharedFlights } from './shared-flights.js';
 import { Slots, SlotTimeout } from './slots.js';
 
 /** What one GraphQL request lends to every upstream call it causes. */
@@ -18,6 +19,12 @@ export interface CallOptions {
   readonly headers: Readonly<Record<string, string>>;
   /** Watchers of this request's calls only (e.g. the upstream trace in `extensions`). */
   readonly observers?: readonly CallObserver[];
+  /**
+   * Identifies the credentials this request forwards upstream: requests share
+   * an in-flight call only when their keys are equal. Empty when nothing is
+   * forwarded.
+   */
+  readonly shareKey?: string;
 }
 
 /** A GET against one upstream: `template` names the route for logs and metrics, never the ids. */
@@ -73,6 +80,7 @@ export class ServiceClient {
   readonly slots: Slots;
   private readonly breaker: CircuitBreaker | undefined;
   private readonly retryBudget: RetryBudget;
+  private readonly flights = new SharedFlights();
 
   constructor(
     readonly config: ServiceConfig,
@@ -93,7 +101,20 @@ export class ServiceClient {
     return this.breaker?.current ?? 'closed';
   }
 
-  async get<T>(route: Route, call: CallOptions, parse: (body: unknown) => T): Promise<T | typeof NOT_FOUND> {
+  /**
+   * One GET, shared with identical concurrent GETs of other requests when
+   * deduplication is on. `parse` must depend only on the route (it does: the
+   * shape of a route's body is fixed), since a joiner gets the first caller's
+   * parsed value.
+   */
+  get<T>(route: Route, call: CallOptions, parse: (body: unknown) => T): Promise<T | typeof NOT_FOUND> {
+    if (!this.config.dedupe) return this.call(route, call, parse);
+    const query = route.searchParams ? new URLSearchParams(route.searchParams as Record<string, string>).toString() : '';
+    const key = `${call.shareKey ?? ''}\n${route.path}?${query}`;
+    return this.flights.join(key, call.signal, (signal) => this.call(route, { ...call, signal }, parse));
+  }
+
+  private async call<T>(route: Route, call: CallOptions, parse: (body: unknown) => T): Promise<T | typeof NOT_FOUND> {
     const started = Date.now();
     const deadline = Math.min(started + this.config.timeoutMs, call.deadline);
     const trackers = this.startTrackers(route, call);

@@ -1,0 +1,53 @@
+/**
+ * In-flight deduplication across GraphQL requests: concurrent identical GETs
+ * (same route, same query, same forwarded credentials) share one upstream
+ * call. The shared call is aborted only when every request waiting on it has
+ * gone away, so one impatient client cannot fail another's answer.
+ */
+export class SharedFlights {
+  private readonly flights = new Map<string, Flight>();
+
+  get size(): number {
+    return this.flights.size;
+  }
+
+  /**
+   * Joins the flight under `key`, or starts it with `start`, which receives a
+   * signal that aborts once no joiner is left.
+   */
+  join<T>(key: string, signal: AbortSignal | undefined, start: (signal: AbortSignal) => Promise<T>): Promise<T> {
+    let flight = this.flights.get(key) as Flight<T> | undefined;
+    if (!flight) {
+      const controller = new AbortController();
+      const promise = start(controller.signal);
+      const created: Flight<T> = { promise, controller, waiting: 0 };
+      flight = created;
+      this.flights.set(key, created);
+      const forget = () => {
+        if (this.flights.get(key) === created) this.flights.delete(key);
+      };
+      promise.then(forget, forget);
+    }
+    const joined = flight;
+    joined.waiting++;
+    if (signal) {
+      const leave = () => {
+        if (--joined.waiting === 0) joined.controller.abort(signal.reason);
+      };
+      if (signal.aborted) leave();
+      else {
+        signal.addEventListener('abort', leave, { once: true });
+        const stopListening = () => signal.removeEventListener('abort', leave);
+        joined.promise.then(stopListening, stopListening);
+      }
+    }
+    return joined.promise;
+  }
+}
+
+interface Flight<T = unknown> {
+  readonly promise: Promise<T>;
+  readonly controller: AbortController;
+  /** Requests still interested; a request without a signal never leaves. */
+  waiting: number;
+}
