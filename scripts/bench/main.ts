@@ -1,0 +1,219 @@
+import { execSync, fork, spawn, type ChildProcess } from 'node:child_process';
+import { appendFileSync, readFileSync } from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import { parseArgs } from 'node:util';
+import autocannon from 'autocannon';
+
+/**
+ * `npm run bench [-- --quick] [-- --runs 3] [-- --write]`
+ *
+ * Three processes: the demo upstreams (fixed latency), the built gateway, and
+ * a raw node:http + undici fan-out server doing the dashboard's three calls
+ * with no GraphQL. autocannon (in this process) drives each in turn; for each
+ * it reports throughput, p50/p99, CPU per request (from /proc), upstream calls
+ * per query and peak RSS (VmHWM), with the ratios to the raw server.
+ */
+const { values } = parseArgs({
+  options: {
+    quick: { type: 'boolean', default: false },
+    runs: { type: 'string', default: '1' },
+    write: { type: 'boolean', default: false },
+    latency: { type: 'string', default: '20' },
+  },
+});
+const LATENCY = Number(values.latency);
+const SECONDS = values.quick ? 4 : 10;
+const RUNS = Number(values.runs);
+const CONNECTIONS = 64;
+
+const DASHBOARD = `query Dashboard($userId: ID!) { dashboard(userId: $userId) { user { id name email } orders { id productId quantity total status createdAt } notifications { id message read createdAt } } }`;
+const NESTED = `query Nested($ids: [ID!]!) { users(ids: $ids) { name orders { id product { name stock { available } } } notifications { id } } }`;
+const FIFTY = Array.from({ length: 50 }, (_, i) => String(i + 1));
+
+interface Load {
+  rps: number;
+  p50: number;
+  p99: number;
+  requests: number;
+  errors: number;
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const server = net.createServer().listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+function message<T>(child: ChildProcess, send?: string): Promise<T> {
+  return new Promise((resolve) => {
+    child.once('message', (value) => resolve(value as T));
+    if (send) child.send(send);
+  });
+}
+
+/** CPU ms used so far by a process (user + system), from /proc. */
+function cpuMs(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100; // clock ticks of 10 ms
+}
+
+function peakRssMb(pid: number): number {
+  const line = readFileSync(`/proc/${pid}/status`, 'utf8').split('\n').find((l) => l.startsWith('VmHWM:'))!;
+  return Number(line.split(/\s+/)[1]) / 1024;
+}
+
+async function waitForPort(port: number): Promise<void> {
+  for (let i = 0; i < 200; i++) {
+    const ok = await new Promise<boolean>((resolve) => {
+      const socket = net.connect(port, '127.0.0.1', () => {
+        socket.end();
+        resolve(true);
+      });
+      socket.on('error', () => resolve(false));
+    });
+    if (ok) return;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  throw new Error(`nothing listens on ${port}`);
+}
+
+async function drive(options: autocannon.Options): Promise<Load> {
+  const result = await autocannon({ ...options, connections: options.connections ?? CONNECTIONS });
+  return {
+    rps: result.requests.average,
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    requests: result.requests.total,
+    errors: result.errors + result.non2xx + result.timeouts,
+  };
+}
+
+function randomUser(): string {
+  return String(1 + Math.floor(Math.random() * 300));
+}
+
+const gatewayRequest = (connections: number, duration: number): autocannon.Options => ({
+  url: '',
+  connections,
+  duration,
+  requests: [
+    {
+      method: 'POST',
+      path: '/graphql',
+      headers: { 'content-type': 'application/json' },
+      setupRequest: (request) => ({ ...request, body: JSON.stringify({ query: DASHBOARD, variables: { userId: randomUser() } }) }),
+    },
+  ],
+});
+const rawRequest = (connections: number, duration: number): autocannon.Options => ({
+  url: '',
+  connections,
+  duration,
+  requests: [{ method: 'GET', setupRequest: (request) => ({ ...request, path: `/dashboard?userId=${randomUser()}` }) }],
+});
+
+interface Row {
+  name: string;
+  load: Load;
+  one: Load;
+  cpuPerRequestMs: number;
+  peakRssMb: number;
+  callsPerQuery: number;
+}
+
+async function measure(name: string, child: ChildProcess, port: number, build: (c: number, d: number) => autocannon.Options, upstreams: ChildProcess): Promise<Row> {
+  const url = `http://127.0.0.1:${port}`;
+  await drive({ ...build(CONNECTIONS, 2), url }); // warm-up: JIT, sockets
+  upstreams.send('reset');
+  const cpuBefore = cpuMs(child.pid!);
+  const load = await drive({ ...build(CONNECTIONS, SECONDS), url });
+  const cpuPerRequestMs = (cpuMs(child.pid!) - cpuBefore) / load.requests;
+  const peak = peakRssMb(child.pid!);
+  const { calls } = await message<{ calls: Record<string, number> }>(upstreams, 'stats');
+  const callsPerQuery = Object.values(calls).reduce((a, b) => a + b, 0) / load.requests;
+  const one = await drive({ ...build(1, Math.max(3, SECONDS / 2)), url });
+  return { name, load, one, cpuPerRequestMs, peakRssMb: peak, callsPerQuery };
+}
+
+async function nested(port: number, upstreams: ChildProcess): Promise<{ calls: number; p50: number }> {
+  const url = `http://127.0.0.1:${port}/graphql`;
+  const body = JSON.stringify({ query: NESTED, variables: { ids: FIFTY } });
+  const post = () => fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body }).then((r) => r.json());
+  for (let i = 0; i < 20; i++) await post();
+  upstreams.send('reset');
+  await new Promise((resolve) => setTimeout(resolve, 50));
+  await post();
+  const { calls } = await message<{ calls: Record<string, number> }>(upstreams, 'stats');
+  const times: number[] = [];
+  for (let i = 0; i < (values.quick ? 30 : 100); i++) {
+    const started = performance.now();
+    await post();
+    times.push(performance.now() - started);
+  }
+  times.sort((a, b) => a - b);
+  return { calls: Object.values(calls).reduce((a, b) => a + b, 0), p50: times[Math.floor(times.length / 2)]! };
+}
+
+async function once() {
+  const upstreams = fork('scripts/bench/upstreams.ts', { execArgv: ['--import', 'tsx'], env: { ...process.env, BENCH_LATENCY_MS: String(LATENCY) } });
+  const { urls } = await message<{ urls: Record<string, string> }>(upstreams);
+  const env = { ...process.env, ...Object.fromEntries(Object.entries(urls).map(([name, url]) => [`${name.toUpperCase()}_SERVICE_URL`, url])) };
+
+  const raw = fork('scripts/bench/raw-fanout.ts', { execArgv: ['--import', 'tsx'], env });
+  const { port: rawPort } = await message<{ port: number }>(raw);
+  const gatewayPort = await freePort();
+  const gateway = spawn(process.execPath, ['dist/main.js'], { env: { ...env, PORT: String(gatewayPort), LOG_LEVEL: 'warn', NODE_ENV: 'production' }, stdio: ['ignore', 'inherit', 'inherit'] });
+  await waitForPort(gatewayPort);
+
+  try {
+    const rawRow = await measure('raw fan-out (node:http + undici)', raw, rawPort, rawRequest, upstreams);
+    const gatewayRow = await measure('gateway', gateway, gatewayPort, gatewayRequest, upstreams);
+    const nestedResult = await nested(gatewayPort, upstreams);
+    return { rawRow, gatewayRow, nestedResult };
+  } finally {
+    gateway.kill('SIGTERM');
+    raw.kill('SIGTERM');
+    upstreams.disconnect();
+  }
+}
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+
+execSync('npm run -s build', { stdio: 'inherit' });
+const results: Array<Awaited<ReturnType<typeof once>>> = [];
+for (let run = 0; run < RUNS; run++) {
+  results.push(await once());
+  process.stdout.write(`run ${run + 1}/${RUNS} done\n`);
+}
+const pick = (f: (r: (typeof results)[number]) => number) => median(results.map(f));
+const rawRps = pick((r) => r.rawRow.load.rps);
+const table = [
+  `| system | req/s @${CONNECTIONS} | ratio | p50 / p99 @${CONNECTIONS} (ms) | p50 @1 (ms) | CPU per request (ms) | upstream calls per query | peak RSS (MB) |`,
+  '|---|---|---|---|---|---|---|---|',
+  ...(['rawRow', 'gatewayRow'] as const).map((key) => {
+    const rps = pick((r) => r[key].load.rps);
+    return `| ${results[0]![key].name} | ${rps.toFixed(0)} | ${(rps / rawRps).toFixed(2)} | ${pick((r) => r[key].load.p50)} / ${pick((r) => r[key].load.p99)} | ${pick((r) => r[key].one.p50)} | ${pick((r) => r[key].cpuPerRequestMs).toFixed(3)} | ${pick((r) => r[key].callsPerQuery).toFixed(2)} | ${pick((r) => r[key].peakRssMb).toFixed(0)} |`;
+  }),
+];
+const errors = results.reduce((sum, r) => sum + r.rawRow.load.errors + r.gatewayRow.load.errors, 0);
+const summary = [
+  `Nested 50-user query on the gateway: ${pick((r) => r.nestedResult.calls)} upstream calls, p50 ${pick((r) => r.nestedResult.p50).toFixed(1)} ms (target <= ${2 * LATENCY + 5} ms).`,
+  `Errors and non-2xx answers during load: ${errors}.`,
+];
+const machine = `${os.cpus().length} x ${os.cpus()[0]?.model ?? 'cpu'}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}`;
+const report = [
+  `### ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC — \`npm run bench --${values.quick ? ' --quick' : ''} --runs ${RUNS}\``,
+  '',
+  `Machine: ${machine}. Upstream latency ${LATENCY} ms; ${SECONDS} s per load run; medians of ${RUNS} run(s).`,
+  '',
+  ...table,
+  '',
+  ...summary,
+  '',
+].join('\n');
+process.stdout.write(`\n${report}\n`);
+if (values.write) appendFileSync('BENCHMARKS.md', `\n${report}`);
