@@ -1,3 +1,4 @@
+import { useDeferStream } from '@graphql-yoga/plugin-defer-stream';
 import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
 import { NoSchemaIntrospectionCustomRule } from 'graphql';
 import { createYoga, type Plugin, type YogaServerInstance } from 'graphql-yoga';
@@ -42,6 +43,7 @@ export function createGateway(config: GatewayConfig, options: GatewayOptions = {
       useUpstreamErrors(),
       useRequestIdHeader(),
       ...(config.introspection ? [] : [useNoIntrospection()]),
+      useDeferStream(),
     ],
   });
 
