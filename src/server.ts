@@ -8,6 +8,7 @@ import { useUpstreamErrors } from './errors/use-upstream-errors.js';
 import { DEFAULT_QUERY } from './graphiql.js';
 import type { ServiceClients } from './loaders/index.js';
 import { gatewaySchema } from './schema/index.js';
+import { useUpstreamTrace } from './trace/use-upstream-trace.js';
 import { createUpstreamHttp } from './upstream/http.js';
 import type { CallObserver } from './upstream/observe.js';
 import { ServiceClient } from './upstream/service-client.js';
@@ -44,6 +45,7 @@ export function createGateway(config: GatewayConfig, options: GatewayOptions = {
       useRequestIdHeader(),
       ...(config.introspection ? [] : [useNoIntrospection()]),
       useDeferStream(),
+      ...(config.upstreamTrace === 'off' ? [] : [useUpstreamTrace(config.upstreamTrace)]),
     ],
   });
 
