@@ -5,7 +5,7 @@ import { createYoga, type Plugin, type YogaServerInstance } from 'graphql-yoga';
 import { SERVICE_NAMES, type GatewayConfig } from './config.js';
 import { createContextFactory, requestIdOf, type RequestState } from './context.js';
 import { useUpstreamErrors } from './errors/use-upstream-errors.js';
-import { DEFAULT_QUERY } from './graphiql.js';
+import { graphiqlOptions } from './graphiql.js';
 import type { ServiceClients } from './loaders/index.js';
 import { gatewaySchema } from './schema/index.js';
 import { useUpstreamTrace } from './trace/use-upstream-trace.js';
@@ -37,7 +37,7 @@ export function createGateway(config: GatewayConfig, options: GatewayOptions = {
     context: createContextFactory(config, clients),
     graphqlEndpoint: '/graphql',
     landingPage: false,
-    graphiql: config.graphiql ? { title: 'Gateway', defaultQuery: DEFAULT_QUERY } : false,
+    graphiql: config.graphiql ? graphiqlOptions(config.upstreamTrace) : false,
     renderGraphiQL,
     maskedErrors: true,
     plugins: [
