@@ -6,6 +6,7 @@ import { SERVICE_NAMES, type GatewayConfig } from './config.js';
 import { createContextFactory, requestIdOf, type RequestState } from './context.js';
 import { useUpstreamErrors } from './errors/use-upstream-errors.js';
 import { graphiqlOptions } from './graphiql.js';
+import { useGraphiQLDelivery } from './graphiql-delivery.js';
 import type { ServiceClients } from './loaders/index.js';
 import { gatewaySchema } from './schema/index.js';
 import { useUpstreamTrace } from './trace/use-upstream-trace.js';
@@ -46,6 +47,7 @@ export function createGateway(config: GatewayConfig, options: GatewayOptions = {
       ...(config.introspection ? [] : [useNoIntrospection()]),
       useDeferStream(),
       ...(config.upstreamTrace === 'off' ? [] : [useUpstreamTrace(config.upstreamTrace)]),
+      ...(config.graphiql ? [useGraphiQLDelivery()] : []),
     ],
   });
 
