@@ -1,7 +1,20 @@
 import { writeFileSync } from 'node:fs';
-import { gatewaySchema } from '../src/schema/index.js';
-import { SCHEMA_FILE, schemaFileText } from '../src/schema/print.js';
+import { loadConfig, SERVICE_NAMES, withUpstreamUrls } from '../src/config.js';
+import { createGateway } from '../src/server.js';
+import { introspectSchema, SCHEMA_FILE, schemaFileText } from '../src/schema/print.js';
 
-/** `npm run schema`: writes the SDL that client teams generate their code from. */
-writeFileSync(SCHEMA_FILE, schemaFileText(gatewaySchema()));
-process.stdout.write(`wrote ${SCHEMA_FILE}\n`);
+/**
+ * `npm run schema`: writes the SDL that client teams generate their code
+ * from, as the gateway serves it (plugins add directives such as @defer).
+ * Introspection calls no upstream, so the URLs only need to be valid.
+ */
+const unused = new URL('http://127.0.0.1:9/');
+const config = withUpstreamUrls(loadConfig({}), Object.fromEntries(SERVICE_NAMES.map((name) => [name, unused])));
+const gateway = createGateway(config);
+try {
+  const schema = await introspectSchema('http://gateway.local/graphql', (url, init) => Promise.resolve(gateway.yoga.fetch(url, init)));
+  writeFileSync(SCHEMA_FILE, schemaFileText(schema));
+  process.stdout.write(`wrote ${SCHEMA_FILE}\n`);
+} finally {
+  gateway.close();
+}

@@ -49,6 +49,8 @@ export interface Config<U extends URL | undefined = URL | undefined> {
   /** Longest list accepted by `users(ids)` / `products(ids)`. */
   readonly maxIdsPerList: number;
   readonly logLevel: LogLevel;
+  /** Who may see `extensions.upstreams`: nobody, requests with `x-gateway-trace: 1` (and GraphiQL), or every response. */
+  readonly upstreamTrace: UpstreamTraceMode;
   readonly services: { readonly [S in ServiceName]: ServiceConfig<U> };
   /** Behaviour of the built-in demo upstreams (only used for services without a URL). */
   readonly demo: DemoConfig;
@@ -72,6 +74,9 @@ export type GatewayConfig = Config<URL>;
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
 
+export const UPSTREAM_TRACE_MODES = ['off', 'header', 'always'] as const;
+export type UpstreamTraceMode = (typeof UPSTREAM_TRACE_MODES)[number];
+
 /** A setting that cannot be used; its message is the one line printed at start-up. */
 export class ConfigError extends Error {
   override readonly name = 'ConfigError';
@@ -91,6 +96,8 @@ export function loadConfig(env: Env): Config {
     upstreamIdleTimeoutMs: readInteger(env, 'UPSTREAM_IDLE_TIMEOUT_MS', 4000, { min: 1 }),
     maxIdsPerList: readInteger(env, 'MAX_IDS_PER_LIST', 100, { min: 1 }),
     logLevel: readWord(env, 'LOG_LEVEL', 'info', LOG_LEVELS),
+    // The trace shows the graph's REST calls to whoever asks: a production operator opts in.
+    upstreamTrace: readWord(env, 'UPSTREAM_TRACE', present(env, 'NODE_ENV') === 'production' ? 'off' : 'header', UPSTREAM_TRACE_MODES),
     services,
     demo: readDemoConfig(env),
   });

@@ -3,6 +3,7 @@ import type { YogaInitialContext } from 'graphql-yoga';
 import type { GatewayConfig } from './config.js';
 import { FailureCollector } from './errors/collector.js';
 import { createLoaders, type Loaders, type ServiceClients } from './loaders/index.js';
+import type { CallObserver } from './upstream/observe.js';
 
 /** What the gateway adds to Yoga's context. Built fresh for every request. */
 export interface RequestState {
@@ -10,6 +11,8 @@ export interface RequestState {
   readonly loaders: Loaders;
   readonly failures: FailureCollector;
   readonly maxIdsPerList: number;
+  /** Watchers of this request's upstream calls only; plugins add theirs before execution starts. */
+  readonly upstreamObservers: CallObserver[];
 }
 
 /** Everything a resolver may use. */
@@ -44,16 +47,19 @@ function requestBudgetMs(request: Request, maxMs: number): number {
 export function createContextFactory(config: GatewayConfig, clients: ServiceClients) {
   return (initial: YogaInitialContext): RequestState => {
     const requestId = requestIdOf(initial.request);
+    const upstreamObservers: CallObserver[] = [];
     const call = {
       deadline: Date.now() + requestBudgetMs(initial.request, config.requestTimeoutMs),
       signal: initial.request.signal,
       headers: { 'x-request-id': requestId },
+      observers: upstreamObservers,
     };
     return {
       requestId,
       loaders: createLoaders(clients, call),
       failures: new FailureCollector(),
       maxIdsPerList: config.maxIdsPerList,
+      upstreamObservers,
     };
   };
 }

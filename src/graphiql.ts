@@ -1,3 +1,8 @@
+import type { GraphiQLOptions } from 'graphql-yoga';
+import type { UpstreamTraceMode } from './config.js';
+import { DEMO_UNLUCKY_USER_ID } from './demo/data.js';
+import { TRACE_HEADER } from './trace/use-upstream-trace.js';
+
 /** What GraphiQL opens on: a query that shows the graph's point, the dashboard. */
 export const DEFAULT_QUERY = /* GraphQL */ `# One request, five REST services, fetched concurrently and batched.
 # A field whose service fails comes back null; extensions.errors says why.
@@ -30,3 +35,79 @@ query Dashboard($userId: ID! = "1") {
   }
 }
 `;
+
+/** The second tab: a failure that the default demo upstreams always produce. */
+export const PARTIAL_FAILURE_QUERY = /* GraphQL */ `# Partial failure. The built-in demo notifications service always answers
+# HTTP 503 for user "${DEMO_UNLUCKY_USER_ID}" (a fixture of the demo data; every other user is
+# fine). Run it: notifications is null, the rest is there, and
+# extensions.errors says which service failed, how, and which paths it nulled.
+# extensions.upstreams (the trace GraphiQL asks for) shows each REST call,
+# with the retries of the failed one.
+#
+# More failures with the demo's knobs, e.g.
+#   DEMO_ORDERS_FAIL_STATUS=500 DEMO_INVENTORY_HANG=true npm start
+# (orders fail with HTTP_ERROR, stock times out with TIMEOUT), for any user.
+query PartialFailure($userId: ID! = "${DEMO_UNLUCKY_USER_ID}") {
+  dashboard(userId: $userId) {
+    user {
+      name
+    }
+    orders {
+      id
+      total
+      product {
+        name
+        stock {
+          available
+        }
+      }
+    }
+    notifications {
+      id
+      message
+    }
+  }
+}
+`;
+
+/** The third tab: incremental delivery of the slow part. */
+export const DEFER_QUERY = /* GraphQL */ `# @defer: the fast part of the page comes first, the deferred fragment
+# follows when its service answers (one HTTP response, several parts).
+# Make notifications slow to see the parts arrive apart:
+#   DEMO_NOTIFICATIONS_LATENCY_MS=1000 npm start
+# A failure inside the deferred part is reported in that part's
+# extensions.errors, in the same shape.
+query DeferredDashboard($userId: ID! = "1") {
+  dashboard(userId: $userId) {
+    user {
+      name
+    }
+    orders {
+      id
+      status
+      total
+    }
+    ... @defer(label: "notifications") {
+      notifications {
+        id
+        message
+        read
+      }
+    }
+  }
+}
+`;
+
+/**
+ * GraphiQL's settings. The tabs are used until a person's own tabs are
+ * stored in the browser. When the operator allows the upstream trace,
+ * GraphiQL always asks for it.
+ */
+export function graphiqlOptions(traceMode: UpstreamTraceMode): GraphiQLOptions {
+  return {
+    title: 'Gateway',
+    defaultQuery: DEFAULT_QUERY,
+    defaultTabs: [{ query: DEFAULT_QUERY }, { query: PARTIAL_FAILURE_QUERY }, { query: DEFER_QUERY }],
+    ...(traceMode === 'off' ? {} : { additionalHeaders: { [TRACE_HEADER]: '1' } }),
+  };
+}

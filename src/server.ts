@@ -1,12 +1,15 @@
+import { useDeferStream } from '@graphql-yoga/plugin-defer-stream';
 import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
 import { NoSchemaIntrospectionCustomRule } from 'graphql';
 import { createYoga, type Plugin, type YogaServerInstance } from 'graphql-yoga';
 import { SERVICE_NAMES, type GatewayConfig } from './config.js';
 import { createContextFactory, requestIdOf, type RequestState } from './context.js';
 import { useUpstreamErrors } from './errors/use-upstream-errors.js';
-import { DEFAULT_QUERY } from './graphiql.js';
+import { graphiqlOptions } from './graphiql.js';
+import { useGraphiQLDelivery } from './graphiql-delivery.js';
 import type { ServiceClients } from './loaders/index.js';
 import { gatewaySchema } from './schema/index.js';
+import { useUpstreamTrace } from './trace/use-upstream-trace.js';
 import { createUpstreamHttp } from './upstream/http.js';
 import type { CallObserver } from './upstream/observe.js';
 import { ServiceClient } from './upstream/service-client.js';
@@ -35,13 +38,16 @@ export function createGateway(config: GatewayConfig, options: GatewayOptions = {
     context: createContextFactory(config, clients),
     graphqlEndpoint: '/graphql',
     landingPage: false,
-    graphiql: config.graphiql ? { title: 'Gateway', defaultQuery: DEFAULT_QUERY } : false,
+    graphiql: config.graphiql ? graphiqlOptions(config.upstreamTrace) : false,
     renderGraphiQL,
     maskedErrors: true,
     plugins: [
       useUpstreamErrors(),
       useRequestIdHeader(),
       ...(config.introspection ? [] : [useNoIntrospection()]),
+      useDeferStream(),
+      ...(config.upstreamTrace === 'off' ? [] : [useUpstreamTrace(config.upstreamTrace)]),
+      ...(config.graphiql ? [useGraphiQLDelivery()] : []),
     ],
   });
 

@@ -15,6 +15,12 @@ export interface DemoData {
 
 export const DEMO_USER_COUNT = 300;
 export const DEMO_PRODUCT_COUNT = 40;
+/**
+ * The showcase of partial failure (GraphiQL's second tab): a user with orders
+ * whose notifications the demo service always answers with HTTP 503 (see
+ * routes.ts). Not one of the numbered users, so they are never affected.
+ */
+export const DEMO_UNLUCKY_USER_ID = 'unlucky';
 
 const FIRST = ['Ada', 'Grace', 'Alan', 'Edsger', 'Barbara', 'Donald', 'Margaret', 'Ken', 'Radia', 'Linus', 'Frances', 'John'];
 const LAST = ['Lovelace', 'Hopper', 'Turing', 'Dijkstra', 'Liskov', 'Knuth', 'Hamilton', 'Thompson', 'Perlman', 'Torvalds', 'Allen', 'McCarthy'];
@@ -81,6 +87,25 @@ export function createDemoData(seed = 20261128): DemoData {
     notificationsByUser.set(id, notifications);
   }
   for (const id of products.keys()) if (!sales.has(id)) sales.set(id, { productId: id, unitsSold: 0, revenue: 0 });
+  addUnluckyUser(users, ordersByUser, products);
 
   return { users, products, stock, sales, ordersByUser, notificationsByUser };
+}
+
+/** Added after the seeded users, from no random draw, so their data and the sales totals stay as they were. */
+function addUnluckyUser(users: Map<string, UserRow>, ordersByUser: Map<string, OrderRow[]>, products: ReadonlyMap<string, ProductRow>): void {
+  const userId = DEMO_UNLUCKY_USER_ID;
+  users.set(userId, { id: userId, name: 'Murphy Law', email: 'murphy.law@example.com' });
+  ordersByUser.set(
+    userId,
+    ['p1', 'p2'].map((productId, index) => ({
+      id: `o-${userId}-${index + 1}`,
+      userId,
+      productId,
+      quantity: 1,
+      total: products.get(productId)!.price,
+      status: 'delivered',
+      createdAt: new Date(Date.UTC(2026, 0, 1 + index)).toISOString(),
+    })),
+  );
 }

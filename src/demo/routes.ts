@@ -1,8 +1,10 @@
 import type { ServiceName } from '../config.js';
-import type { DemoData } from './data.js';
+import { DEMO_UNLUCKY_USER_ID, type DemoData } from './data.js';
 
-/** What a demo route answers: a JSON body, or 404. */
-export type DemoAnswer = { readonly status: 200; readonly body: unknown } | { readonly status: 404 };
+/** What a demo route answers: a JSON body, 404, or a fixture failure (503 with a JSON body). */
+export type DemoAnswer =
+  | { readonly status: 200 | 503; readonly body: unknown }
+  | { readonly status: 404 };
 
 interface DemoRoute {
   /** Path segments; `:key` matches one segment. */
@@ -23,6 +25,14 @@ function batchOf<T>(lookup: (key: string) => T | readonly T[] | undefined) {
   return (keys: string | string[]) => ok([...keys].reverse().flatMap((key) => lookup(key) ?? []));
 }
 
+/** The demo's deterministic failure: any call that carries the unlucky user's notifications. */
+function unluckyNotifications(answer: (keys: string | string[]) => DemoAnswer) {
+  return (keys: string | string[]): DemoAnswer =>
+    [keys].flat().includes(DEMO_UNLUCKY_USER_ID)
+      ? { status: 503, body: { error: `demo notifications always fail for user ${DEMO_UNLUCKY_USER_ID}` } }
+      : answer(keys);
+}
+
 function key(value: string | string[]): string {
   return Array.isArray(value) ? value[0]! : value;
 }
@@ -40,8 +50,8 @@ export function demoRoutes(data: DemoData): Record<ServiceName, readonly DemoRou
       { pattern: ['sales'], listParam: 'productIds', answer: batchOf((k) => data.sales.get(k)) },
     ],
     notifications: [
-      { pattern: ['users', ':key', 'notifications'], answer: (k) => found(data.notificationsByUser.get(key(k))) },
-      { pattern: ['notifications'], listParam: 'userIds', answer: batchOf((k) => data.notificationsByUser.get(k)) },
+      { pattern: ['users', ':key', 'notifications'], answer: unluckyNotifications((k) => found(data.notificationsByUser.get(key(k)))) },
+      { pattern: ['notifications'], listParam: 'userIds', answer: unluckyNotifications(batchOf((k) => data.notificationsByUser.get(k))) },
     ],
     products: [
       { pattern: ['products', ':key'], answer: (k) => found(data.products.get(key(k))) },

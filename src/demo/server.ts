@@ -73,7 +73,7 @@ export async function startDemoUpstreams(options: DemoOptions = {}): Promise<Dem
           return send(response, 400, { error: 'malformed path' });
         }
         if (!answer || answer.status === 404) return send(response, 404, { error: 'not found' });
-        send(response, 200, answer.body);
+        send(response, answer.status, answer.body);
       }, latencyMs);
       response.on('close', () => clearTimeout(timer));
     });

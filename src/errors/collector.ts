@@ -21,12 +21,21 @@ export class FailureCollector {
   }
 
   /**
-   * The entries recorded since the last drain. An incremental (@defer/@stream)
-   * response drains once per part, so each part reports what it nulled.
+   * The entries for the paths that `delivered` says the response part being
+   * sent carries (all of them by default); the other paths wait for a later
+   * part. An incremental (@defer/@stream) response drains once per part, so
+   * each part reports what it nulled.
    */
-  drain(): UpstreamErrorEntry[] {
-    const entries = [...this.pending].map(([failure, paths]) => failure.toEntry(paths));
-    this.pending = new Map();
+  drain(delivered: (path: ResponsePath) => boolean = () => true): UpstreamErrorEntry[] {
+    const entries: UpstreamErrorEntry[] = [];
+    for (const [failure, paths] of this.pending) {
+      const now = paths.filter(delivered);
+      if (now.length === 0) continue;
+      entries.push(failure.toEntry(now));
+      const later = paths.filter((path) => !now.includes(path));
+      if (later.length > 0) this.pending.set(failure, later);
+      else this.pending.delete(failure);
+    }
     return entries;
   }
 }

@@ -32,7 +32,36 @@ export interface UpstreamErrorEntry {
   readonly httpStatus?: number;
 }
 
-/** The `extensions` of a response in which some upstream failed. */
+/**
+ * One REST call that a request caused, as listed in `extensions.upstreams`
+ * when the upstream trace is on (`x-gateway-trace: 1`, see the README). It
+ * names the route template only: never a host, an id or a credential.
+ */
+export interface UpstreamCallTrace {
+  readonly service: UpstreamServiceName;
+  /** Route template, e.g. `/users/{key}/orders` or `/orders?userIds={keys}`. */
+  readonly route: string;
+  /** `true`: the batch endpoint, one call for `keys` keys. `false`: the per-key endpoint. */
+  readonly batch: boolean;
+  /** Keys this call carried: the batch size of a batch call, 1 for a per-key call. */
+  readonly keys: number;
+  /** HTTP status of the last attempt; absent when no attempt got an answer. */
+  readonly status?: number;
+  /** Present when the call failed: the code of its `extensions.errors` entry. */
+  readonly code?: UpstreamErrorCode;
+  readonly attempts: number;
+  /** When the call started, in ms after the operation's execution started. */
+  readonly startMs: number;
+  /** From the call's start to its end, retries and waits for a free slot included. */
+  readonly durationMs: number;
+}
+
+/**
+ * The `extensions` of a gateway response (or of one part of an incremental
+ * @defer/@stream response): `errors` when some upstream failed, `upstreams`
+ * when the trace was asked for.
+ */
 export interface GatewayResponseExtensions {
   readonly errors?: ReadonlyArray<UpstreamErrorEntry>;
+  readonly upstreams?: ReadonlyArray<UpstreamCallTrace>;
 }

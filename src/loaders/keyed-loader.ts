@@ -32,8 +32,16 @@ export function manyByKey<Row extends object>(read: KeyedRead<Row>, client: Serv
       for (const row of rows) byKey.get(keyOf(read, row))?.push(row);
       return keys.map((key) => byKey.get(key) ?? []);
     },
-    perKeyShape: z.array(read.row),
+    perKeyShape: arrayOf(read.row),
   });
+}
+
+// Building a zod schema costs far more than using one: one array schema per row schema, for the process.
+const arrays = new WeakMap<z.ZodType, z.ZodType>();
+function arrayOf<Row>(row: z.ZodType<Row>): z.ZodType<Row[]> {
+  let array = arrays.get(row);
+  if (!array) arrays.set(row, (array = z.array(row)));
+  return array as z.ZodType<Row[]>;
 }
 
 interface Alignment<Row, Value> {
@@ -49,7 +57,7 @@ function createReadLoader<Row extends object, Value>(
   call: CallOptions,
   align: Alignment<Row, Value>,
 ): DataLoader<string, Value> {
-  const batchShape = z.array(read.row);
+  const batchShape = arrayOf(read.row);
 
   const loadBatch = async (keys: readonly string[]): Promise<Array<Value | Error>> => {
     const route: Route = {

@@ -1,0 +1,43 @@
+import type { UpstreamCallTrace } from '../errors/contract.js';
+import type { CallObserver } from '../upstream/observe.js';
+
+/**
+ * Records, for one GraphQL request, every REST call it caused, as the
+ * `extensions.upstreams` entries of CONTRACT-style shape (errors/contract.ts).
+ * It sees what the call engine tells observers: route templates, key counts,
+ * statuses and codes; hosts, ids and headers never reach it.
+ */
+export class UpstreamTrace {
+  private readonly startedAt = Date.now();
+  private ended: UpstreamCallTrace[] = [];
+
+  readonly observer: CallObserver = (start) => {
+    const startedAt = Date.now();
+    return {
+      ended: (end) => {
+        this.ended.push({
+          service: start.service,
+          route: start.route,
+          batch: start.batch,
+          keys: start.keys,
+          ...(end.status === undefined ? {} : { status: end.status }),
+          ...(end.outcome === 'ok' || end.outcome === 'not-found' ? {} : { code: end.outcome }),
+          attempts: end.attempts,
+          startMs: startedAt - this.startedAt,
+          durationMs: end.durationMs,
+        });
+      },
+    };
+  };
+
+  /**
+   * The calls that ended since the last drain, in the order they started. An
+   * incremental (@defer/@stream) response drains once per part, so each part
+   * lists the calls that finished while it was being computed.
+   */
+  drain(): UpstreamCallTrace[] {
+    const calls = this.ended.sort((a, b) => a.startMs - b.startMs);
+    this.ended = [];
+    return calls;
+  }
+}
