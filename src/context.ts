@@ -3,6 +3,7 @@ import type { YogaInitialContext } from 'graphql-yoga';
 import type { GatewayConfig } from './config.js';
 import { FailureCollector } from './errors/collector.js';
 import { createLoaders, type Loaders, type ServiceClients } from './loaders/index.js';
+import { upstreamHeaders } from './security/forward-headers.js';
 
 /** What the gateway adds to Yoga's context. Built fresh for every request. */
 export interface RequestState {
@@ -37,14 +38,12 @@ export function requestIdOf(request: Request): string {
 export function createContextFactory(config: GatewayConfig, clients: ServiceClients) {
   return (initial: YogaInitialContext): RequestState => {
     const requestId = requestIdOf(initial.request);
-    const call = {
-      deadline: Date.now() + config.requestTimeoutMs,
-      signal: initial.request.signal,
-      headers: { 'x-request-id': requestId },
-    };
+    const deadline = Date.now() + config.requestTimeoutMs;
+    // One header map per service: each upstream sees only the client headers allowed for it.
+    const headers = upstreamHeaders(initial.request, config.services, requestId);
     return {
       requestId,
-      loaders: createLoaders(clients, call),
+      loaders: createLoaders(clients, (service) => ({ deadline, signal: initial.request.signal, headers: headers[service] })),
       failures: new FailureCollector(),
       maxIdsPerList: config.maxIdsPerList,
     };
