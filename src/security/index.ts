@@ -4,6 +4,7 @@ import type { GatewayConfig } from '../config.js';
 import type { Logger } from '../logger.js';
 import { createErrorMasking } from './error-masking.js';
 import { useHiddenSuggestions } from './hidden-suggestions.js';
+import { useMalformedRequestRefusal } from './malformed-request.js';
 import { useOperationLimits } from './operation-limits.js';
 import { useTrustedDocuments } from './trusted-documents.js';
 
@@ -37,6 +38,7 @@ export function gatewaySecurity(config: GatewayConfig, logger: Logger): Security
       ...(trusted ? { extraParamNames: ['documentId'] } : {}),
     },
     plugins: [
+      useMalformedRequestRefusal(),
       // A GET or a "simple" POST (form, text/plain) must carry this header, which a browser only sends after a CORS preflight.
       useCSRFPrevention({ requestHeaders: ['x-graphql-yoga-csrf'] }) as Plugin,
       ...(trusted ? [useTrustedDocuments({ documents: trusted, allowArbitraryOperations: security.allowArbitraryOperations })] : []),
