@@ -199,12 +199,29 @@ describe('CSRF-shaped requests', () => {
     });
   });
 
+  it('GraphiQL is still served to a browser', async () => {
+    const page = await rawRequest(gateway.url, { headers: { accept: 'text/html' } });
+    expect(page.status).toBe(200);
+    expect(page.headers['content-type']).toMatch(/^text\/html/);
+  });
+
   it('cross-origin callers get no credentials unless CORS_ORIGINS lists them', async () => {
-    const preflight = await rawRequest(gateway.url, {
-      method: 'OPTIONS',
-      headers: { origin: 'https://evil.example', 'access-control-request-method': 'POST', 'access-control-request-headers': 'content-type' },
-    });
-    expect(preflight.headers['access-control-allow-credentials']).toBeUndefined();
+    const preflight = (url: string, origin: string) =>
+      rawRequest(url, { method: 'OPTIONS', headers: { origin, 'access-control-request-method': 'POST', 'access-control-request-headers': 'content-type' } });
+    const open = await preflight(gateway.url, 'https://evil.example');
+    expect(open.headers['access-control-allow-origin']).toBe('https://evil.example');
+    expect(open.headers['access-control-allow-credentials']).toBeUndefined();
+
+    const listed = await startGateway({ env: { CORS_ORIGINS: 'https://app.example, https://admin.example' } });
+    try {
+      const app = await preflight(listed.url, 'https://app.example');
+      expect(app.headers['access-control-allow-origin']).toBe('https://app.example');
+      expect(app.headers['access-control-allow-credentials']).toBe('true');
+      const evil = await preflight(listed.url, 'https://evil.example');
+      expect(evil.headers['access-control-allow-origin']).not.toBe('https://evil.example');
+    } finally {
+      await listed.close();
+    }
   });
 });
 
