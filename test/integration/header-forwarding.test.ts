@@ -1,3 +1,4 @@
+import net from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startGateway, type TestGateway } from '../helpers/gateway.js';
 import { rawRequest } from '../helpers/raw-http.js';
@@ -90,6 +91,33 @@ describe('per-service allowlists', () => {
       expect(headers.traceparent).toMatch(/^00-[0-9a-f]{32}-[0-9a-f]{16}-00$/);
       expect(headers.tracestate).toBeUndefined();
     }
+  });
+});
+
+/** Raw bytes on a fresh TCP connection; resolves with whatever the server wrote before closing. */
+function rawExchange(url: string, bytes: string): Promise<string> {
+  const target = new URL(url);
+  return new Promise((resolve, reject) => {
+    const socket = net.connect(Number(target.port), target.hostname, () => socket.end(bytes));
+    let text = '';
+    socket.on('data', (chunk) => (text += chunk.toString('latin1')));
+    socket.on('close', () => resolve(text));
+    socket.on('error', reject);
+    socket.setTimeout(5000, () => socket.destroy());
+  });
+}
+
+describe('request smuggling', () => {
+  const body = '{"query":"{ user(id: \\"1\\") { name } }"}';
+  it.each([
+    ['Content-Length and Transfer-Encoding together', `Content-Length: ${body.length}\r\nTransfer-Encoding: chunked\r\n`],
+    ['two different Content-Lengths', `Content-Length: ${body.length}\r\nContent-Length: 4\r\n`],
+    ['an obfuscated Transfer-Encoding', `Content-Length: ${body.length}\r\nTransfer-Encoding: xchunked\r\n`],
+  ])('%s is refused, and no upstream call is made', async (_label, framing) => {
+    const request = `POST /graphql HTTP/1.1\r\nHost: gateway\r\nContent-Type: application/json\r\n${framing}Connection: close\r\n\r\n${body}`;
+    const answer = await rawExchange(gateway.url, request);
+    expect(answer).toMatch(/^HTTP\/1\.1 (400|501) /);
+    expect(gateway.demo.stats.users.calls).toHaveLength(0);
   });
 });
 
