@@ -55,7 +55,7 @@ export interface SecurityConfig {
   readonly maxIntrospectionDepth: number;
   readonly maxAliases: number;
   readonly maxDirectives: number;
-  /** Lexical tokens of a document; the parser stops at the first one over. */
+  /** Lexical tokens of a document, counted before parsing; counting stops at the first one over. */
   readonly maxTokens: number;
   /** graphql-armor's cost estimate of an operation. */
   readonly maxCost: number;
