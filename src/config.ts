@@ -7,6 +7,8 @@
 
 import type { BreakerSettings } from './upstream/circuit-breaker.js';
 import type { RetryBudgetSettings } from './upstream/retry-budget.js';
+import { NEVER_FORWARDED } from './security/forward-headers.js';
+import { loadTrustedDocuments, type TrustedDocuments } from './security/trusted-documents.js';
 
 export const SERVICE_NAMES = ['users', 'orders', 'notifications', 'products', 'inventory'] as const;
 export type ServiceName = (typeof SERVICE_NAMES)[number];
@@ -36,6 +38,8 @@ export interface ServiceConfig<U extends URL | undefined = URL> {
   readonly retryBudget: RetryBudgetSettings;
   /** `undefined`: no circuit breaker for this service. */
   readonly breaker: BreakerSettings | undefined;
+  /** Client headers (lower case) this service receives; no other client header reaches it. */
+  readonly forwardHeaders: readonly string[];
 }
 
 export interface Config<U extends URL | undefined = URL | undefined> {
@@ -54,6 +58,32 @@ export interface Config<U extends URL | undefined = URL | undefined> {
   readonly services: { readonly [S in ServiceName]: ServiceConfig<U> };
   /** Behaviour of the built-in demo upstreams (only used for services without a URL). */
   readonly demo: DemoConfig;
+  /** Limits and policies against hostile input (README "Security"). */
+  readonly security: SecurityConfig;
+}
+
+/** Each limit is checked before any upstream call; README "Security" names each variable. */
+export interface SecurityConfig {
+  /** Deepest field path of an operation (introspection excluded: see the next one). */
+  readonly maxDepth: number;
+  /** Deepest field path under `__schema` / `__type`; GraphiQL's introspection query needs 15. */
+  readonly maxIntrospectionDepth: number;
+  readonly maxAliases: number;
+  readonly maxDirectives: number;
+  /** Lexical tokens of a document, counted before parsing; counting stops at the first one over. */
+  readonly maxTokens: number;
+  /** graphql-armor's cost estimate of an operation. */
+  readonly maxCost: number;
+  /** Distinct top-level fields of an operation. */
+  readonly maxRootFields: number;
+  /** Largest HTTP request body; larger ones get 413 without being read whole. */
+  readonly maxRequestBytes: number;
+  /** Origins that may call with credentials; `undefined`: any origin, never with credentials. */
+  readonly corsOrigins: readonly string[] | undefined;
+  /** Trusted documents (hash -> document) from the PERSISTED_OPERATIONS manifest. */
+  readonly trustedDocuments: TrustedDocuments | undefined;
+  /** `false`: only documents of the manifest run. */
+  readonly allowArbitraryOperations: boolean;
 }
 
 export interface DemoKnobSettings {
@@ -100,7 +130,29 @@ export function loadConfig(env: Env): Config {
     upstreamTrace: readWord(env, 'UPSTREAM_TRACE', present(env, 'NODE_ENV') === 'production' ? 'off' : 'header', UPSTREAM_TRACE_MODES),
     services,
     demo: readDemoConfig(env),
+    security: readSecurityConfig(env),
   });
+}
+
+function readSecurityConfig(env: Env): SecurityConfig {
+  const trustedDocuments = readTrustedDocuments(env, 'PERSISTED_OPERATIONS');
+  const allowArbitraryOperations = readBoolean(env, 'ALLOW_ARBITRARY_OPERATIONS', true);
+  if (!allowArbitraryOperations && !trustedDocuments) {
+    throw new ConfigError('ALLOW_ARBITRARY_OPERATIONS: "false" needs PERSISTED_OPERATIONS (the manifest of the operations to allow)');
+  }
+  return {
+    maxDepth: readInteger(env, 'MAX_DEPTH', 6, { min: 1 }),
+    maxIntrospectionDepth: readInteger(env, 'MAX_INTROSPECTION_DEPTH', 15, { min: 1 }),
+    maxAliases: readInteger(env, 'MAX_ALIASES', 15, { min: 0 }),
+    maxDirectives: readInteger(env, 'MAX_DIRECTIVES', 50, { min: 0 }),
+    maxTokens: readInteger(env, 'MAX_TOKENS', 1000, { min: 1 }),
+    maxCost: readInteger(env, 'MAX_COST', 5000, { min: 1 }),
+    maxRootFields: readInteger(env, 'MAX_ROOT_FIELDS', 10, { min: 1 }),
+    maxRequestBytes: readInteger(env, 'MAX_REQUEST_BYTES', 1_000_000, { min: 1024 }),
+    corsOrigins: readOrigins(env, 'CORS_ORIGINS'),
+    trustedDocuments,
+    allowArbitraryOperations,
+  };
 }
 
 function readDemoConfig(env: Env): DemoConfig {
@@ -152,6 +204,7 @@ function readServiceConfig(env: Env, name: ServiceName): ServiceConfig<URL | und
           maxCooldownMs: readInteger(env, `${prefix}_BREAKER_MAX_COOLDOWN_MS`, 60_000, { min: 1 }),
         }
       : undefined,
+    forwardHeaders: readHeaderNames(env, `${prefix}_FORWARD_HEADERS`),
   };
 }
 
@@ -232,6 +285,50 @@ function readUrl(env: Env, name: string): URL | undefined {
   // got's prefixUrl joins paths textually; a trailing slash makes "base + route" unambiguous.
   if (!url.pathname.endsWith('/')) url.pathname += '/';
   return url;
+}
+
+const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9a-z-]+$/;
+
+function readHeaderNames(env: Env, name: string): string[] {
+  const raw = present(env, name);
+  if (raw === undefined) return [];
+  const names = [...new Set(raw.toLowerCase().split(',').map((part) => part.trim()).filter(Boolean))];
+  for (const header of names) {
+    if (!HEADER_NAME.test(header)) throw new ConfigError(`${name}: ${JSON.stringify(header)} is not a header name`);
+    if (NEVER_FORWARDED.has(header)) {
+      throw new ConfigError(`${name}: "${header}" is never forwarded (hop-by-hop, message framing, or set by the gateway)`);
+    }
+  }
+  return names;
+}
+
+/** `*` (or unset) means any origin, without credentials; otherwise a list of exact origins. */
+function readOrigins(env: Env, name: string): string[] | undefined {
+  const raw = present(env, name);
+  if (raw === undefined || raw === '*') return undefined;
+  return raw.split(',').map((part) => {
+    const origin = part.trim().replace(/\/$/, '');
+    let url: URL | undefined;
+    try {
+      url = new URL(origin);
+    } catch {
+      url = undefined;
+    }
+    if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:') || url.origin !== origin) {
+      throw new ConfigError(`${name}: expected "*" or a comma-separated list of origins like https://app.example.com, got ${JSON.stringify(part.trim())}`);
+    }
+    return origin;
+  });
+}
+
+function readTrustedDocuments(env: Env, name: string): TrustedDocuments | undefined {
+  const path = present(env, name);
+  if (path === undefined) return undefined;
+  try {
+    return loadTrustedDocuments(path);
+  } catch (error) {
+    throw new ConfigError(`${name}: ${path}: ${error instanceof Error ? error.message : String(error)}`);
+  }
 }
 
 function deepFreeze<T>(value: T): T {

@@ -1,9 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import type { YogaInitialContext } from 'graphql-yoga';
-import type { GatewayConfig } from './config.js';
+import type { GatewayConfig, ServiceName } from './config.js';
 import { FailureCollector } from './errors/collector.js';
 import { createLoaders, type Loaders, type ServiceClients } from './loaders/index.js';
+import { upstreamHeaders } from './security/forward-headers.js';
 import type { CallObserver } from './upstream/observe.js';
+import type { CallOptions } from './upstream/service-client.js';
 
 /** What the gateway adds to Yoga's context. Built fresh for every request. */
 export interface RequestState {
@@ -48,15 +50,20 @@ export function createContextFactory(config: GatewayConfig, clients: ServiceClie
   return (initial: YogaInitialContext): RequestState => {
     const requestId = requestIdOf(initial.request);
     const upstreamObservers: CallObserver[] = [];
-    const call = {
-      deadline: Date.now() + requestBudgetMs(initial.request, config.requestTimeoutMs),
+    const deadline = Date.now() + requestBudgetMs(initial.request, config.requestTimeoutMs);
+    // One header map per service: each upstream sees only the client headers allowed for it.
+    const headers = upstreamHeaders(initial.request, config.services, requestId);
+    const callFor = (service: ServiceName): CallOptions => ({
+      deadline,
       signal: initial.request.signal,
-      headers: { 'x-request-id': requestId },
+      headers: headers[service],
       observers: upstreamObservers,
-    };
+      // Requests share an in-flight call only when they forward the same credentials to that service.
+      shareKey: config.services[service].forwardHeaders.map((name) => headers[service][name] ?? '').join('\n'),
+    });
     return {
       requestId,
-      loaders: createLoaders(clients, call),
+      loaders: createLoaders(clients, callFor),
       failures: new FailureCollector(),
       maxIdsPerList: config.maxIdsPerList,
       upstreamObservers,

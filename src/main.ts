@@ -14,7 +14,7 @@ async function main(): Promise<void> {
   const demo = demoServices.length > 0 ? await startDemoUpstreams({ services: demoServices, knobs: config.demo.knobs }) : undefined;
   if (demo) logger.info({ services: demoServices }, 'serving these services from the built-in demo upstreams');
 
-  const gateway = createGateway(withUpstreamUrls(config, demo?.urls ?? {}));
+  const gateway = createGateway(withUpstreamUrls(config, demo?.urls ?? {}), { logger });
   const server = http.createServer(gateway.yoga);
   server.headersTimeout = 10_000;
   server.requestTimeout = 30_000;

@@ -8,8 +8,10 @@ import { useUpstreamErrors } from './errors/use-upstream-errors.js';
 import { graphiqlOptions } from './graphiql.js';
 import { useGraphiQLDelivery } from './graphiql-delivery.js';
 import type { ServiceClients } from './loaders/index.js';
+import { createLogger, type Logger } from './logger.js';
 import { gatewaySchema } from './schema/index.js';
 import { useUpstreamTrace } from './trace/use-upstream-trace.js';
+import { gatewaySecurity } from './security/index.js';
 import { createUpstreamHttp } from './upstream/http.js';
 import type { CallObserver } from './upstream/observe.js';
 import { ServiceClient } from './upstream/service-client.js';
@@ -24,6 +26,8 @@ export interface Gateway {
 export interface GatewayOptions {
   /** Process-wide watchers of upstream calls (logs, metrics, traces). */
   readonly observers?: readonly CallObserver[];
+  /** Where unexpected errors are logged in full (the client sees only a request id). */
+  readonly logger?: Logger;
 }
 
 /** Builds the configured gateway. It never listens: main.ts (or a test) serves `yoga`. */
@@ -32,6 +36,7 @@ export function createGateway(config: GatewayConfig, options: GatewayOptions = {
   const clients = Object.fromEntries(
     SERVICE_NAMES.map((name, index) => [name, new ServiceClient(config.services[name], pools[index]!, options.observers)]),
   ) as unknown as ServiceClients;
+  const security = gatewaySecurity(config, options.logger ?? createLogger(config.logLevel));
 
   const yoga = createYoga<Record<string, unknown>, RequestState>({
     schema: gatewaySchema(),
@@ -40,8 +45,9 @@ export function createGateway(config: GatewayConfig, options: GatewayOptions = {
     landingPage: false,
     graphiql: config.graphiql ? graphiqlOptions(config.upstreamTrace) : false,
     renderGraphiQL,
-    maskedErrors: true,
+    ...security.options,
     plugins: [
+      ...security.plugins,
       useUpstreamErrors(),
       useRequestIdHeader(),
       ...(config.introspection ? [] : [useNoIntrospection()]),

@@ -13,6 +13,7 @@ import autocannon from 'autocannon';
  * with no GraphQL. autocannon (in this process) drives each in turn; for each
  * it reports throughput, p50/p99, CPU per request (from /proc), upstream calls
  * per query and peak RSS (VmHWM), with the ratios to the raw server.
+ * `--profile` also writes a CPU profile of the gateway to test-output/profile/.
  */
 const { values } = parseArgs({
   options: {
@@ -20,6 +21,7 @@ const { values } = parseArgs({
     runs: { type: 'string', default: '1' },
     write: { type: 'boolean', default: false },
     latency: { type: 'string', default: '20' },
+    profile: { type: 'boolean', default: false },
   },
 });
 const LATENCY = Number(values.latency);
@@ -166,7 +168,9 @@ async function once() {
   const raw = fork('scripts/bench/raw-fanout.ts', { execArgv: ['--import', 'tsx'], env });
   const { port: rawPort } = await message<{ port: number }>(raw);
   const gatewayPort = await freePort();
-  const gateway = spawn(process.execPath, ['dist/main.js'], { env: { ...env, PORT: String(gatewayPort), LOG_LEVEL: 'warn', NODE_ENV: 'production' }, stdio: ['ignore', 'inherit', 'inherit'] });
+  // --profile: a V8 CPU profile of the gateway, written on exit (node --cpu-prof), for `node scripts/bench/top.ts`.
+  const profile = values.profile ? ['--cpu-prof', '--cpu-prof-dir=test-output/profile'] : [];
+  const gateway = spawn(process.execPath, [...profile, 'dist/main.js'], { env: { ...env, PORT: String(gatewayPort), LOG_LEVEL: 'warn', NODE_ENV: 'production' }, stdio: ['ignore', 'inherit', 'inherit'] });
   await waitForPort(gatewayPort);
 
   try {
@@ -175,7 +179,9 @@ async function once() {
     const nestedResult = await nested(gatewayPort, upstreams);
     return { rawRow, gatewayRow, nestedResult };
   } finally {
+    const exited = new Promise((resolve) => gateway.once('exit', resolve));
     gateway.kill('SIGTERM');
+    await exited;
     raw.kill('SIGTERM');
     upstreams.disconnect();
   }

@@ -18,15 +18,18 @@ export interface Loaders {
 
 type Factories = { readonly [K in keyof Loaders]: () => Loaders[K] };
 
-/** Loaders are built on first use, so a request pays only for the ones its query touches. */
-export function createLoaders(clients: ServiceClients, call: CallOptions): Loaders {
+/**
+ * Loaders are built on first use, so a request pays only for the ones its query touches.
+ * `callFor` gives each service its own call options: its headers differ (per-service forwarding).
+ */
+export function createLoaders(clients: ServiceClients, callFor: (service: ServiceName) => CallOptions): Loaders {
   const factories: Factories = {
-    userById: () => oneByKey(READS.userById, clients.users, call),
-    ordersByUserId: () => manyByKey(READS.ordersByUserId, clients.orders, call),
-    notificationsByUserId: () => manyByKey(READS.notificationsByUserId, clients.notifications, call),
-    productById: () => oneByKey(READS.productById, clients.products, call),
-    stockByProductId: () => oneByKey(READS.stockByProductId, clients.inventory, call),
-    salesByProductId: () => oneByKey(READS.salesByProductId, clients.orders, call),
+    userById: () => oneByKey(READS.userById, clients.users, callFor('users')),
+    ordersByUserId: () => manyByKey(READS.ordersByUserId, clients.orders, callFor('orders')),
+    notificationsByUserId: () => manyByKey(READS.notificationsByUserId, clients.notifications, callFor('notifications')),
+    productById: () => oneByKey(READS.productById, clients.products, callFor('products')),
+    stockByProductId: () => oneByKey(READS.stockByProductId, clients.inventory, callFor('inventory')),
+    salesByProductId: () => oneByKey(READS.salesByProductId, clients.orders, callFor('orders')),
   };
   const built: Partial<Record<keyof Loaders, unknown>> = {};
   const loaders = {} as Loaders;

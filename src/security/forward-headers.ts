@@ -1,0 +1,71 @@
+import { randomBytes } from 'node:crypto';
+import type { ServiceName, ServiceConfig } from '../config.js';
+
+/**
+ * Which client headers reach which upstream. Each service has its own
+ * allowlist (`<SERVICE>_FORWARD_HEADERS`); nothing else the client sent is
+ * forwarded, so a header meant for one service (say, its credentials) never
+ * reaches another. The request id and the W3C trace context always go.
+ */
+
+/**
+ * Refused in an allowlist at start-up: hop-by-hop headers (RFC 9110 7.6.1),
+ * message framing and routing, which on a forwarded request smuggle or
+ * misroute it, and the headers the gateway sets itself.
+ */
+export const NEVER_FORWARDED: ReadonlySet<string> = new Set([
+  'connection',
+  'keep-alive',
+  'proxy-connection',
+  'proxy-authenticate',
+  'proxy-authorization',
+  'te',
+  'trailer',
+  'transfer-encoding',
+  'upgrade',
+  'host',
+  'content-length',
+  'content-type',
+  'expect',
+  'accept',
+  'accept-encoding',
+  'x-request-id',
+  'traceparent',
+  'tracestate',
+]);
+
+// W3C Trace Context, version 00 (the only one we can vouch for); all-zero ids are invalid.
+const TRACEPARENT = /^00-(?!0{32})[\da-f]{32}-(?!0{16})[\da-f]{16}-[\da-f]{2}$/;
+const TRACESTATE = /^[\x20-\x7e]{1,512}$/;
+
+export type UpstreamHeaders = { readonly [S in ServiceName]: Readonly<Record<string, string>> };
+
+/** The headers each service gets for one client request. */
+export function upstreamHeaders(
+  request: Request,
+  services: { readonly [S in ServiceName]: Pick<ServiceConfig, 'name' | 'forwardHeaders'> },
+  requestId: string,
+): UpstreamHeaders {
+  const always = { 'x-request-id': requestId, ...traceContext(request.headers) };
+  // A client may name headers in Connection to make them hop-by-hop; a proxy must drop those (RFC 9110 7.6.1).
+  const hopByHop = new Set((request.headers.get('connection') ?? '').toLowerCase().split(',').map((name) => name.trim()));
+  const entries = Object.values(services).map((service) => {
+    const headers: Record<string, string> = {};
+    for (const name of service.forwardHeaders) {
+      const value = request.headers.get(name);
+      if (value !== null && !hopByHop.has(name)) headers[name] = value;
+    }
+    return [service.name, { ...headers, ...always }] as const;
+  });
+  return Object.fromEntries(entries) as unknown as UpstreamHeaders;
+}
+
+/** The client's trace context when well-formed, else a fresh trace, so every upstream call is correlatable. */
+function traceContext(headers: Headers): Record<string, string> {
+  const parent = headers.get('traceparent')?.trim().toLowerCase();
+  if (parent && TRACEPARENT.test(parent)) {
+    const state = headers.get('tracestate')?.trim();
+    return state && TRACESTATE.test(state) ? { traceparent: parent, tracestate: state } : { traceparent: parent };
+  }
+  return { traceparent: `00-${randomBytes(16).toString('hex')}-${randomBytes(8).toString('hex')}-00` };
+}

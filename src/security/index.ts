@@ -1,0 +1,50 @@
+import { useCSRFPrevention } from '@graphql-yoga/plugin-csrf-prevention';
+import type { Plugin, YogaServerOptions } from 'graphql-yoga';
+import type { GatewayConfig } from '../config.js';
+import type { Logger } from '../logger.js';
+import { createErrorMasking } from './error-masking.js';
+import { useHiddenSuggestions } from './hidden-suggestions.js';
+import { useMalformedRequestRefusal } from './malformed-request.js';
+import { useOperationLimits } from './operation-limits.js';
+import { useTrustedDocuments } from './trusted-documents.js';
+
+/**
+ * The gateway's defences against hostile input, in the order a request meets
+ * them: body size and batching (Yoga options), CSRF, trusted documents,
+ * operation limits, then masking of what goes wrong anyway. README
+ * "Security" lists each limit with its default and variable.
+ */
+export interface Security {
+  readonly options: Pick<
+    YogaServerOptions<Record<string, unknown>, Record<string, unknown>>,
+    'maskedErrors' | 'maxRequestBodySize' | 'batching' | 'cors' | 'extraParamNames'
+  >;
+  readonly plugins: Plugin[];
+}
+
+export function gatewaySecurity(config: GatewayConfig, logger: Logger): Security {
+  const { security } = config;
+  const masking = createErrorMasking(logger);
+  const trusted = security.trustedDocuments;
+  return {
+    options: {
+      maskedErrors: masking.options,
+      // Yoga checks Content-Length first and counts the bytes of a body without one: 413 either way, never buffered whole.
+      maxRequestBodySize: security.maxRequestBytes,
+      // One HTTP request, one operation: a batch would multiply every limit below.
+      batching: false,
+      // Any origin may call without credentials (cookies); only listed origins may call with them.
+      cors: security.corsOrigins ? { origin: [...security.corsOrigins], credentials: true } : { origin: '*', credentials: false },
+      ...(trusted ? { extraParamNames: ['documentId'] } : {}),
+    },
+    plugins: [
+      useMalformedRequestRefusal(),
+      // A GET or a "simple" POST (form, text/plain) must carry this header, which a browser only sends after a CORS preflight.
+      useCSRFPrevention({ requestHeaders: ['x-graphql-yoga-csrf'] }) as Plugin,
+      ...(trusted ? [useTrustedDocuments({ documents: trusted, allowArbitraryOperations: security.allowArbitraryOperations })] : []),
+      ...useOperationLimits({ ...security, maxIdsPerList: config.maxIdsPerList }),
+      ...(config.introspection ? [] : [useHiddenSuggestions()]),
+      masking.plugin,
+    ],
+  };
+}
