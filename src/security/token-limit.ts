@@ -11,11 +11,15 @@ import { operationRefused } from './refusal.js';
  * `application/json` client), and a refusal should read as one.
  */
 export function useTokenLimit(maxTokens: number): Plugin {
+  // Clients send the same few documents over and over: remember the ones that passed, as Yoga's parse cache does.
+  const passed = new Set<string>();
   return {
     onParams({ params }) {
-      if (typeof params.query !== 'string') return;
+      if (typeof params.query !== 'string' || passed.has(params.query)) return;
       const tokens = countTokens(params.query, maxTokens + 1);
       if (tokens > maxTokens) throw operationRefused('tokens', `Token limit of ${maxTokens} exceeded.`);
+      if (passed.size >= 1000) passed.clear();
+      passed.add(params.query);
     },
   };
 }

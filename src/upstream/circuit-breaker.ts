@@ -27,8 +27,9 @@ export class CircuitBreaker {
   private trips = 0;
   private openUntil = 0;
   private probeInFlight = false;
-  /** Outcomes in the current window, as [time, failed] pairs, oldest first. */
+  /** Outcomes in the current window, as [time, failed] pairs, oldest first, and the failures among them. */
   private window: Array<readonly [number, boolean]> = [];
+  private windowFailures = 0;
 
   constructor(
     private readonly settings: BreakerSettings,
@@ -67,7 +68,10 @@ export class CircuitBreaker {
     this.consecutive = failed ? this.consecutive + 1 : 0;
     const now = this.now();
     this.window.push([now, failed]);
-    while (this.window.length > 0 && this.window[0]![0] <= now - this.settings.windowMs) this.window.shift();
+    if (failed) this.windowFailures++;
+    while (this.window.length > 0 && this.window[0]![0] <= now - this.settings.windowMs) {
+      if (this.window.shift()![1]) this.windowFailures--;
+    }
     if (this.consecutive >= this.settings.consecutiveFailures || this.ratioExceeded()) this.trip();
   }
 
@@ -81,8 +85,7 @@ export class CircuitBreaker {
 
   private ratioExceeded(): boolean {
     if (this.window.length < this.settings.minCalls) return false;
-    const failures = this.window.reduce((sum, [, failed]) => sum + (failed ? 1 : 0), 0);
-    return failures * 100 >= this.settings.failurePercent * this.window.length;
+    return this.windowFailures * 100 >= this.settings.failurePercent * this.window.length;
   }
 
   private trip(): void {
@@ -92,6 +95,7 @@ export class CircuitBreaker {
     this.openUntil = this.now() + base * (0.8 + 0.4 * this.random());
     this.consecutive = 0;
     this.window = [];
+    this.windowFailures = 0;
   }
 
   private close(): void {
@@ -99,5 +103,6 @@ export class CircuitBreaker {
     this.trips = 0;
     this.consecutive = 0;
     this.window = [];
+    this.windowFailures = 0;
   }
 }
