@@ -3,6 +3,7 @@ import type { YogaInitialContext } from 'graphql-yoga';
 import type { GatewayConfig } from './config.js';
 import { FailureCollector } from './errors/collector.js';
 import { createLoaders, type Loaders, type ServiceClients } from './loaders/index.js';
+import type { CallObserver } from './upstream/observe.js';
 
 /** What the gateway adds to Yoga's context. Built fresh for every request. */
 export interface RequestState {
@@ -34,13 +35,19 @@ export function requestIdOf(request: Request): string {
   return id;
 }
 
-export function createContextFactory(config: GatewayConfig, clients: ServiceClients) {
+export function createContextFactory(
+  config: GatewayConfig,
+  clients: ServiceClients,
+  /** Watchers of this request's upstream calls only (its log line, debug lines). */
+  requestObservers?: (request: Request) => readonly CallObserver[],
+) {
   return (initial: YogaInitialContext): RequestState => {
     const requestId = requestIdOf(initial.request);
     const call = {
       deadline: Date.now() + config.requestTimeoutMs,
       signal: initial.request.signal,
       headers: { 'x-request-id': requestId },
+      ...(requestObservers ? { observers: requestObservers(initial.request) } : {}),
     };
     return {
       requestId,

@@ -1,11 +1,13 @@
 import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
 import { NoSchemaIntrospectionCustomRule } from 'graphql';
 import { createYoga, type Plugin, type YogaServerInstance } from 'graphql-yoga';
+import type { Registry } from 'prom-client';
 import { SERVICE_NAMES, type GatewayConfig } from './config.js';
 import { createContextFactory, requestIdOf, type RequestState } from './context.js';
 import { useUpstreamErrors } from './errors/use-upstream-errors.js';
 import { DEFAULT_QUERY } from './graphiql.js';
 import type { ServiceClients } from './loaders/index.js';
+import { createObservability, inFlightOf, type ObservabilityOptions } from './observability/index.js';
 import { gatewaySchema } from './schema/index.js';
 import { createUpstreamHttp } from './upstream/http.js';
 import type { CallObserver } from './upstream/observe.js';
@@ -14,11 +16,15 @@ import { ServiceClient } from './upstream/service-client.js';
 export interface Gateway {
   readonly yoga: YogaServerInstance<Record<string, unknown>, RequestState>;
   readonly clients: ServiceClients;
-  /** Closes the upstream socket pools. The HTTP server is the caller's. */
-  close(): void;
+  /** This gateway's Prometheus registry (what `/metrics` serves unless told otherwise). */
+  readonly metrics: Registry;
+  /** Shutdown began: `/readiness` answers 503 and responses close their connections. */
+  beginDrain(): void;
+  /** Closes the upstream socket pools (at once) and flushes buffered spans. The HTTP server is the caller's. */
+  close(): Promise<void>;
 }
 
-export interface GatewayOptions {
+export interface GatewayOptions extends ObservabilityOptions {
   /** Process-wide watchers of upstream calls (logs, metrics, traces). */
   readonly observers?: readonly CallObserver[];
 }
@@ -26,19 +32,23 @@ export interface GatewayOptions {
 /** Builds the configured gateway. It never listens: main.ts (or a test) serves `yoga`. */
 export function createGateway(config: GatewayConfig, options: GatewayOptions = {}): Gateway {
   const pools = SERVICE_NAMES.map((name) => createUpstreamHttp(config, config.services[name]));
+  const observability = createObservability(config, options, () => inFlightOf(clients)());
+  const observers = [...(options.observers ?? []), ...observability.observers];
   const clients = Object.fromEntries(
-    SERVICE_NAMES.map((name, index) => [name, new ServiceClient(config.services[name], pools[index]!, options.observers)]),
+    SERVICE_NAMES.map((name, index) => [name, new ServiceClient(config.services[name], pools[index]!, observers)]),
   ) as unknown as ServiceClients;
 
   const yoga = createYoga<Record<string, unknown>, RequestState>({
     schema: gatewaySchema(),
-    context: createContextFactory(config, clients),
+    context: createContextFactory(config, clients, observability.requestObservers),
+    logging: observability.yogaLogger,
     graphqlEndpoint: '/graphql',
     landingPage: false,
     graphiql: config.graphiql ? { title: 'Gateway', defaultQuery: DEFAULT_QUERY } : false,
     renderGraphiQL,
     maskedErrors: true,
     plugins: [
+      ...observability.plugins,
       useUpstreamErrors(),
       useRequestIdHeader(),
       ...(config.introspection ? [] : [useNoIntrospection()]),
@@ -48,7 +58,12 @@ export function createGateway(config: GatewayConfig, options: GatewayOptions = {
   return {
     yoga,
     clients,
-    close: () => pools.forEach((pool) => pool.close()),
+    metrics: observability.registry,
+    beginDrain: () => observability.beginDrain(),
+    close: async () => {
+      pools.forEach((pool) => pool.close());
+      await observability.shutdown();
+    },
   };
 }
 
