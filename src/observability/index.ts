@@ -48,7 +48,7 @@ export function createObservability(
   const ledger = new RequestLedger(upstreamCallLog(logger));
   const metrics = createUpstreamMetrics({ breakerStates, inFlight });
   const endpoint = config.operations.otlpEndpoint;
-  const tracing = endpoint ? createTracing({ endpoint, serviceName: config.operations.otelServiceName }) : undefined;
+  const tracing = endpoint ? createTracing({ endpoint, serviceName: config.operations.otelServiceName, logger }) : undefined;
   let draining = false;
   return {
     observers: tracing ? [metrics.observer, tracing.observer] : [metrics.observer],

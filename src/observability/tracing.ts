@@ -4,8 +4,12 @@ import { W3CTraceContextPropagator } from '@opentelemetry/core';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { BasicTracerProvider, BatchSpanProcessor } from '@opentelemetry/sdk-trace-base';
-import { context, defaultTextMapGetter, defaultTextMapSetter, ROOT_CONTEXT, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
+import { setTimeout as sleep } from 'node:timers/promises';
+import {
+  context, defaultTextMapGetter, defaultTextMapSetter, diag, DiagLogLevel, ROOT_CONTEXT, SpanKind, SpanStatusCode, trace,
+} from '@opentelemetry/api';
 import type { Plugin } from 'graphql-yoga';
+import type { Logger } from '../logger.js';
 import type { CallObserver } from '../upstream/observe.js';
 import { useResolverSpans } from './resolver-spans.js';
 
@@ -13,6 +17,8 @@ export interface TracingOptions {
   /** OTLP/HTTP base URL; spans go to `<endpoint>/v1/traces` as OTLP JSON. */
   readonly endpoint: URL;
   readonly serviceName: string;
+  /** Where the SDK's own warnings go (e.g. the collector is unreachable). */
+  readonly logger: Logger;
 }
 
 export interface Tracing {
@@ -26,6 +32,8 @@ export interface Tracing {
 
 const propagator = new W3CTraceContextPropagator();
 let contextManagerInstalled = false;
+/** A collector that is down must not hold up shutdown past the orchestrator's grace period. */
+const SHUTDOWN_FLUSH_MS = 3000;
 
 /**
  * OpenTelemetry for one gateway: only built when an OTLP endpoint is set, so
@@ -33,9 +41,11 @@ let contextManagerInstalled = false;
  * manager (AsyncLocalStorage) is what lets a DataLoader batch, started from a
  * resolver, find the span it belongs to.
  */
-export function createTracing({ endpoint, serviceName }: TracingOptions): Tracing {
+export function createTracing({ endpoint, serviceName, logger }: TracingOptions): Tracing {
   if (!contextManagerInstalled) {
     contextManagerInstalled = context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
+    const warn = (message: string) => logger.warn({ component: 'opentelemetry' }, message);
+    diag.setLogger({ error: warn, warn, info: () => {}, debug: () => {}, verbose: () => {} }, DiagLogLevel.WARN);
   }
   const provider = new BasicTracerProvider({
     resource: resourceFromAttributes({ 'service.name': serviceName }),
@@ -87,7 +97,12 @@ export function createTracing({ endpoint, serviceName }: TracingOptions): Tracin
       useResolverSpans(tracer),
     ],
     observer,
-    shutdown: () => provider.shutdown(),
+    async shutdown() {
+      const flushed = provider.shutdown().catch((error: Error) => {
+        logger.warn({ err: { message: error.message } }, 'could not export the last spans');
+      });
+      await Promise.race([flushed, sleep(SHUTDOWN_FLUSH_MS, undefined, { ref: false })]);
+    },
   };
 }
 

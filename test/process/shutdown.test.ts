@@ -93,3 +93,18 @@ describe('graceful shutdown of the real process', () => {
     expect(gateway.logs.find((line) => line['msg'] === 'gateway stopped')).toMatchObject({ outcome: 'cut' });
   }, 60_000);
 });
+
+describe('shutdown with tracing on and the collector down', () => {
+  it('still exits 0, promptly, without waiting out the exporter', async () => {
+    const { closedPortUrl } = await import('../helpers/upstream.js');
+    gateway = spawnGateway({ PORT: '0', OTEL_EXPORTER_OTLP_ENDPOINT: (await closedPortUrl()).href });
+    const port = (await gateway.waitForLog(isListening))['port'] as number;
+    expect((await post(port, '{ user(id: "1") { name } }')).status).toBe(200);
+
+    const signalled = Date.now();
+    gateway.child.kill('SIGTERM');
+    expect(await gateway.exited).toEqual({ code: 0, signal: null });
+    expect(Date.now() - signalled).toBeLessThan(15_000);
+    expect(gateway.logs.some((line) => line['msg'] === 'gateway stopped')).toBe(true);
+  }, 60_000);
+});
