@@ -27,7 +27,7 @@ function request(port: number, method: 'GET' | 'POST', path: string, body?: stri
 }
 
 describe('WORKERS=2', () => {
-  it('serves from two processes, starts the demo upstreams once, and /metrics adds up across workers', async () => {
+  it('serves from two processes, starts the demo upstreams once, /metrics adds up across workers, a dead worker is replaced', async () => {
     gateway = spawnGateway({ PORT: '0', WORKERS: '2', DEMO_ORDERS_FAIL_STATUS: '500' });
     const gw = gateway;
     const first = await gw.waitForLog(isListening, 60_000);
@@ -60,6 +60,11 @@ describe('WORKERS=2', () => {
       expect(total(metrics, 'gateway_upstream_calls_total', { service: 'orders', code: 'HTTP_ERROR' })).toBe(REQUESTS);
       expect(total(metrics, 'graphql_yoga_http_duration_count')).toBe(REQUESTS);
     }
+
+    // A worker that dies is replaced; the cluster keeps serving.
+    process.kill([...pids][0] as number, 'SIGKILL');
+    await gw.waitForLog(isListening, 60_000, 3);
+    expect((await request(port, 'POST', '/graphql', query)).status).toBe(200);
 
     gw.child.kill('SIGTERM');
     expect(await gw.exited).toEqual({ code: 0, signal: null });
