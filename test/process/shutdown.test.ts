@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { isListening, spawnGateway, type GatewayProcess } from '../helpers/process.js';
+import { scrape, total } from '../helpers/prometheus.js';
 
 /**
  * The real process entry (`node --import tsx src/main.ts`) and a real SIGTERM.
@@ -22,6 +23,15 @@ async function post(port: number, query: string, headers: Record<string, string>
   return { status: response.status, body: await response.json() };
 }
 
+/** Waits until the gateway's own gauge shows a call to `service` in flight. */
+async function untilInFlight(port: number, service: string): Promise<void> {
+  for (let tries = 0; tries < 200; tries++) {
+    if (total(await scrape(`http://127.0.0.1:${port}/`), 'gateway_upstream_in_flight', { service }) > 0) return;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  throw new Error(`no ${service} call in flight`);
+}
+
 async function readiness(port: number): Promise<number | 'refused'> {
   try {
     return (await fetch(`http://127.0.0.1:${port}/readiness`)).status;
@@ -35,17 +45,16 @@ describe('graceful shutdown of the real process', () => {
     gateway = spawnGateway({
       PORT: '0',
       LOG_LEVEL: 'debug',
-      DEMO_ORDERS_LATENCY_MS: '2500',
+      DEMO_ORDERS_LATENCY_MS: '4000',
       ORDERS_TIMEOUT_MS: '20000',
-      SHUTDOWN_DELAY_MS: '1500',
+      SHUTDOWN_DELAY_MS: '3000',
       SHUTDOWN_DRAIN_MS: '15000',
     });
     const port = (await gateway.waitForLog(isListening))['port'] as number;
     expect(await readiness(port)).toBe(200);
 
     const slow = post(port, '{ dashboard(userId: "1") { orders { id } } }', { authorization: SECRETS[0]!, cookie: SECRETS[1]! });
-    // Sent before the signal; even if it were slower to arrive, the listener stays open for SHUTDOWN_DELAY_MS.
-    await new Promise((resolve) => setTimeout(resolve, 500));
+    await untilInFlight(port, 'orders');
     gateway.child.kill('SIGTERM');
     await gateway.waitForLog((line) => String(line['msg']).startsWith('draining'));
 
@@ -79,7 +88,7 @@ describe('graceful shutdown of the real process', () => {
       () => 'answered',
       () => 'cut',
     );
-    await new Promise((resolve) => setTimeout(resolve, 500));
+    await untilInFlight(port, 'orders');
 
     const signalled = Date.now();
     gateway.child.kill('SIGTERM');
