@@ -1,3 +1,5 @@
+import { availableParallelism } from 'node:os';
+
 /**
  * Environment -> frozen, typed Config. This is the only module that reads the
  * environment; everything below receives the Config. Each setting is read by
@@ -60,6 +62,8 @@ export interface Config<U extends URL | undefined = URL | undefined> {
   readonly demo: DemoConfig;
   /** Limits and policies against hostile input (README "Security"). */
   readonly security: SecurityConfig;
+  /** Logs, metrics, traces, shutdown and processes: what an operator runs the gateway with. */
+  readonly operations: OperationsConfig;
 }
 
 /** Each limit is checked before any upstream call; README "Security" names each variable. */
@@ -84,6 +88,19 @@ export interface SecurityConfig {
   readonly trustedDocuments: TrustedDocuments | undefined;
   /** `false`: only documents of the manifest run. */
   readonly allowArbitraryOperations: boolean;
+}
+
+export interface OperationsConfig {
+  /** OTLP/HTTP base URL; `undefined` switches tracing off entirely (no plugin, no cost). */
+  readonly otlpEndpoint: URL | undefined;
+  /** `service.name` of the gateway's spans. */
+  readonly otelServiceName: string;
+  /** After SIGTERM: how long readiness fails while the gateway still accepts, so load balancers move away. */
+  readonly shutdownDelayMs: number;
+  /** After it stops accepting: how long in-flight requests may take to finish before they are cut. */
+  readonly shutdownDrainMs: number;
+  /** Processes serving HTTP (node:cluster); 1 means no cluster at all. */
+  readonly workers: number;
 }
 
 export interface DemoKnobSettings {
@@ -131,6 +148,7 @@ export function loadConfig(env: Env): Config {
     services,
     demo: readDemoConfig(env),
     security: readSecurityConfig(env),
+    operations: readOperationsConfig(env),
   });
 }
 
@@ -153,6 +171,26 @@ function readSecurityConfig(env: Env): SecurityConfig {
     trustedDocuments,
     allowArbitraryOperations,
   };
+}
+
+function readOperationsConfig(env: Env): OperationsConfig {
+  return {
+    otlpEndpoint: readUrl(env, 'OTEL_EXPORTER_OTLP_ENDPOINT'),
+    otelServiceName: present(env, 'OTEL_SERVICE_NAME') ?? 'graphql-gateway',
+    shutdownDelayMs: readInteger(env, 'SHUTDOWN_DELAY_MS', 0, { min: 0, max: 600_000 }),
+    shutdownDrainMs: readInteger(env, 'SHUTDOWN_DRAIN_MS', 10_000, { min: 0, max: 600_000 }),
+    workers: readWorkers(env, 'WORKERS'),
+  };
+}
+
+/** A count of processes, or `auto` for one per core this process may use. */
+function readWorkers(env: Env, name: string): number {
+  const raw = present(env, name)?.toLowerCase();
+  if (raw === 'auto') return availableParallelism();
+  if (raw !== undefined && !/^\d+$/.test(raw)) {
+    throw new ConfigError(`${name}: expected a whole number from 1 to 256 or "auto", got ${JSON.stringify(raw)}`);
+  }
+  return readInteger(env, name, 1, { min: 1, max: 256 });
 }
 
 function readDemoConfig(env: Env): DemoConfig {

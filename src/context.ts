@@ -46,10 +46,16 @@ function requestBudgetMs(request: Request, maxMs: number): number {
   return Math.max(1, Math.min(maxMs, Number(asked.trim())));
 }
 
-export function createContextFactory(config: GatewayConfig, clients: ServiceClients) {
+export function createContextFactory(
+  config: GatewayConfig,
+  clients: ServiceClients,
+  /** Watchers of this request's upstream calls only (its log line, debug lines). */
+  requestObservers?: (request: Request) => readonly CallObserver[],
+) {
   return (initial: YogaInitialContext): RequestState => {
     const requestId = requestIdOf(initial.request);
-    const upstreamObservers: CallObserver[] = [];
+    // Plugins (e.g. the upstream trace) may add theirs before execution starts.
+    const upstreamObservers: CallObserver[] = requestObservers ? [...requestObservers(initial.request)] : [];
     const deadline = Date.now() + requestBudgetMs(initial.request, config.requestTimeoutMs);
     // One header map per service: each upstream sees only the client headers allowed for it.
     const headers = upstreamHeaders(initial.request, config.services, requestId);

@@ -1,16 +1,24 @@
-import { pino, type Logger } from 'pino';
+import { pino, type DestinationStream, type Logger } from 'pino';
 import type { LogLevel } from './config.js';
 
 export type { Logger };
 
-/** JSON logs on stdout. Credentials are redacted wherever they appear in a logged request. */
-export function createLogger(level: LogLevel): Logger {
+/**
+ * JSON logs on stdout (or `destination`, for tests). Credentials are redacted
+ * wherever they appear in a logged request; the gateway's own lines never
+ * carry headers, variables or query text in the first place.
+ */
+export function createLogger(level: LogLevel, destination?: DestinationStream): Logger {
   return pino({
     level,
-    base: { service: 'graphql-gateway' },
+    base: { service: 'graphql-gateway', pid: process.pid },
     redact: {
-      paths: ['req.headers.authorization', 'req.headers.cookie', 'headers.authorization', 'headers.cookie', '*.token'],
+      paths: [
+        'req.headers.authorization', 'req.headers.cookie', 'headers.authorization', 'headers.cookie', '*.token',
+        'req.headers["x-api-key"]', 'headers["x-api-key"]', 'headers["set-cookie"]', '*.headers.authorization', '*.headers.cookie',
+        'token', 'password', '*.password', 'variables', '*.variables',
+      ],
       censor: '[redacted]',
     },
-  });
+  }, destination as DestinationStream);
 }

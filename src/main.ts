@@ -1,40 +1,49 @@
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { ConfigError, loadConfig, servicesWithoutUrl, withUpstreamUrls, type Config } from './config.js';
-import { startDemoUpstreams } from './demo/server.js';
-import { createLogger } from './logger.js';
-import { createGateway } from './server.js';
+import { startDemoUpstreams, type DemoUpstreams } from './demo/server.js';
+import { createLogger, type Logger } from './logger.js';
+import { isWorker, runPrimary, workerMetrics } from './process/cluster.js';
+import { onStopSignals, serveGateway } from './process/serve.js';
 
-/** Process entry: load config, start demo upstreams where no URL is set, serve, shut down cleanly. */
+/**
+ * Process entry: load config, start demo upstreams where no URL is set (once,
+ * in the primary when there are workers), serve, shut down cleanly.
+ *   WORKERS=1 (default): this process serves.
+ *   WORKERS=n: this process is the cluster primary; n workers serve.
+ */
 async function main(): Promise<void> {
   const config = loadConfigOrExit();
   const logger = createLogger(config.logLevel);
 
-  const demoServices = servicesWithoutUrl(config);
-  const demo = demoServices.length > 0 ? await startDemoUpstreams({ services: demoServices, knobs: config.demo.knobs }) : undefined;
-  if (demo) logger.info({ services: demoServices }, 'serving these services from the built-in demo upstreams');
+  if (isWorker()) {
+    // The primary passed every URL (its demo upstreams included) in the environment.
+    const serving = await serveGateway(withUpstreamUrls(config, {}), logger, { metricsSource: workerMetrics });
+    onStopSignals(serving.stop, () => exitAfterLogs(logger, 0));
+    return;
+  }
 
-  const gateway = createGateway(withUpstreamUrls(config, demo?.urls ?? {}), { logger });
-  const server = http.createServer(gateway.yoga);
-  server.headersTimeout = 10_000;
-  server.requestTimeout = 30_000;
-  await new Promise<void>((resolve) => server.listen(config.port, resolve));
-  const { port } = server.address() as AddressInfo;
-  logger.info({ port }, `gateway listening on http://localhost:${port}/graphql`);
+  const demo = await startDemo(config, logger);
+  if (config.operations.workers > 1) {
+    runPrimary({ config, logger, demo });
+    return;
+  }
+  const serving = await serveGateway(withUpstreamUrls(config, demo?.urls ?? {}), logger);
+  onStopSignals(serving.stop, async () => {
+    await demo?.close();
+    exitAfterLogs(logger, 0);
+  });
+}
 
-  let stopping = false;
-  const stop = (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    logger.info({ signal }, 'shutting down');
-    server.close(() => {
-      gateway.close();
-      void (demo?.close() ?? Promise.resolve()).then(() => process.exit(0));
-    });
-    server.closeIdleConnections();
-  };
-  process.on('SIGTERM', () => stop('SIGTERM'));
-  process.on('SIGINT', () => stop('SIGINT'));
+/** pino writes asynchronously: flush before exiting so the last lines (drain outcome) are not lost. */
+function exitAfterLogs(logger: Logger, code: number): void {
+  logger.flush(() => process.exit(code));
+}
+
+async function startDemo(config: Config, logger: Logger): Promise<DemoUpstreams | undefined> {
+  const services = servicesWithoutUrl(config);
+  if (services.length === 0) return undefined;
+  const demo = await startDemoUpstreams({ services, knobs: config.demo.knobs });
+  logger.info({ services }, 'serving these services from the built-in demo upstreams');
+  return demo;
 }
 
 function loadConfigOrExit(): Config {

@@ -2,6 +2,7 @@ import { useDeferStream } from '@graphql-yoga/plugin-defer-stream';
 import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
 import { NoSchemaIntrospectionCustomRule } from 'graphql';
 import { createYoga, type Plugin, type YogaServerInstance } from 'graphql-yoga';
+import type { Registry } from 'prom-client';
 import { SERVICE_NAMES, type GatewayConfig } from './config.js';
 import { createContextFactory, requestIdOf, type RequestState } from './context.js';
 import { useUpstreamErrors } from './errors/use-upstream-errors.js';
@@ -9,6 +10,7 @@ import { graphiqlOptions } from './graphiql.js';
 import { useGraphiQLDelivery } from './graphiql-delivery.js';
 import type { ServiceClients } from './loaders/index.js';
 import { createLogger, type Logger } from './logger.js';
+import { createObservability, inFlightOf, type ObservabilityOptions } from './observability/index.js';
 import { gatewaySchema } from './schema/index.js';
 import { useUpstreamTrace } from './trace/use-upstream-trace.js';
 import { gatewaySecurity } from './security/index.js';
@@ -19,34 +21,42 @@ import { ServiceClient } from './upstream/service-client.js';
 export interface Gateway {
   readonly yoga: YogaServerInstance<Record<string, unknown>, RequestState>;
   readonly clients: ServiceClients;
-  /** Closes the upstream socket pools. The HTTP server is the caller's. */
-  close(): void;
+  /** This gateway's Prometheus registry (what `/metrics` serves unless told otherwise). */
+  readonly metrics: Registry;
+  /** Shutdown began: `/readiness` answers 503 and responses close their connections. */
+  beginDrain(): void;
+  /** Closes the upstream socket pools (at once) and flushes buffered spans. The HTTP server is the caller's. */
+  close(): Promise<void>;
 }
 
-export interface GatewayOptions {
+export interface GatewayOptions extends ObservabilityOptions {
   /** Process-wide watchers of upstream calls (logs, metrics, traces). */
   readonly observers?: readonly CallObserver[];
-  /** Where unexpected errors are logged in full (the client sees only a request id). */
-  readonly logger?: Logger;
 }
 
 /** Builds the configured gateway. It never listens: main.ts (or a test) serves `yoga`. */
 export function createGateway(config: GatewayConfig, options: GatewayOptions = {}): Gateway {
   const pools = SERVICE_NAMES.map((name) => createUpstreamHttp(config, config.services[name]));
+  // The breakers live in the service clients, built just below; the gauge and /readiness read them when asked.
+  const breakerStates = () => Object.fromEntries(SERVICE_NAMES.map((name) => [name, clients[name].breakerState]));
+  const observability = createObservability(config, { breakerStates, ...options }, () => inFlightOf(clients)());
+  const observers = [...(options.observers ?? []), ...observability.observers];
   const clients = Object.fromEntries(
-    SERVICE_NAMES.map((name, index) => [name, new ServiceClient(config.services[name], pools[index]!, options.observers)]),
+    SERVICE_NAMES.map((name, index) => [name, new ServiceClient(config.services[name], pools[index]!, observers)]),
   ) as unknown as ServiceClients;
-  const security = gatewaySecurity(config, options.logger ?? createLogger(config.logLevel));
+  const security = gatewaySecurity(config, options.logger ?? createLogger('silent'));
 
   const yoga = createYoga<Record<string, unknown>, RequestState>({
     schema: gatewaySchema(),
-    context: createContextFactory(config, clients),
+    context: createContextFactory(config, clients, observability.requestObservers),
+    logging: observability.yogaLogger,
     graphqlEndpoint: '/graphql',
     landingPage: false,
     graphiql: config.graphiql ? graphiqlOptions(config.upstreamTrace) : false,
     renderGraphiQL,
     ...security.options,
     plugins: [
+      ...observability.plugins,
       ...security.plugins,
       useUpstreamErrors(),
       useRequestIdHeader(),
@@ -60,7 +70,12 @@ export function createGateway(config: GatewayConfig, options: GatewayOptions = {
   return {
     yoga,
     clients,
-    close: () => pools.forEach((pool) => pool.close()),
+    metrics: observability.registry,
+    beginDrain: () => observability.beginDrain(),
+    close: async () => {
+      pools.forEach((pool) => pool.close());
+      await observability.shutdown();
+    },
   };
 }
 

@@ -1,0 +1,75 @@
+import { pino } from 'pino';
+import type { Plugin } from 'graphql-yoga';
+import type { Registry } from 'prom-client';
+import { SERVICE_NAMES, type GatewayConfig, type ServiceName } from '../config.js';
+import type { Logger } from '../logger.js';
+import type { CallObserver } from '../upstream/observe.js';
+import { upstreamCallLog, useRequestLog, yogaLogger } from './logging.js';
+import { allClosed, createUpstreamMetrics, type BreakerStates } from './metrics.js';
+import { useReadiness } from './readiness.js';
+import { RequestLedger, useRequestLedger } from './request-ledger.js';
+import { createTracing } from './tracing.js';
+import { registrySource, useGraphQLMetrics, useMetricsEndpoint, type MetricsSource } from './use-metrics.js';
+
+export type { BreakerState, BreakerStates } from './metrics.js';
+export type { MetricsSource } from './use-metrics.js';
+
+export interface ObservabilityOptions {
+  /** Defaults to a silent logger (tests that do not look at logs). */
+  readonly logger?: Logger;
+  /** Circuit breakers' states, for the gauge and `/readiness`; defaults to all closed. */
+  readonly breakerStates?: BreakerStates;
+  /** What `/metrics` serves; defaults to this gateway's registry (a cluster worker asks the primary). */
+  readonly metricsSource?: (local: Registry) => MetricsSource;
+}
+
+export interface Observability {
+  /** Process-wide call watchers: metrics and, when on, traces. */
+  readonly observers: readonly CallObserver[];
+  /** Per-request call watchers: the request's log line and debug lines. */
+  readonly requestObservers: (request: Request) => readonly CallObserver[];
+  readonly plugins: readonly Plugin[];
+  readonly yogaLogger: ReturnType<typeof yogaLogger>;
+  readonly registry: Registry;
+  /** From now on `/readiness` answers 503 and responses close their connections. */
+  beginDrain(): void;
+  /** Flushes buffered spans. */
+  shutdown(): Promise<void>;
+}
+
+/** Logs, metrics, traces and probes of one gateway, as call observers plus Yoga plugins. */
+export function createObservability(
+  config: GatewayConfig,
+  options: ObservabilityOptions,
+  inFlight: () => Record<ServiceName, number>,
+): Observability {
+  const logger = options.logger ?? pino({ level: 'silent' });
+  const breakerStates = options.breakerStates ?? allClosed;
+  const ledger = new RequestLedger(upstreamCallLog(logger));
+  const metrics = createUpstreamMetrics({ breakerStates, inFlight });
+  const endpoint = config.operations.otlpEndpoint;
+  const tracing = endpoint ? createTracing({ endpoint, serviceName: config.operations.otelServiceName, logger }) : undefined;
+  let draining = false;
+  return {
+    observers: tracing ? [metrics.observer, tracing.observer] : [metrics.observer],
+    requestObservers: (request) => ledger.observersFor(request),
+    plugins: [
+      useReadiness({ isDraining: () => draining, breakerStates }),
+      useMetricsEndpoint((options.metricsSource ?? registrySource)(metrics.registry)),
+      useRequestLedger(ledger),
+      useRequestLog(logger, ledger),
+      useGraphQLMetrics(metrics.registry, ledger),
+      ...(tracing?.plugins ?? []),
+    ],
+    yogaLogger: yogaLogger(logger),
+    registry: metrics.registry,
+    beginDrain() {
+      draining = true;
+    },
+    shutdown: async () => tracing?.shutdown(),
+  };
+}
+
+export function inFlightOf(clients: { readonly [S in ServiceName]: { readonly slots: { readonly inFlight: number } } }) {
+  return () => Object.fromEntries(SERVICE_NAMES.map((name) => [name, clients[name].slots.inFlight])) as Record<ServiceName, number>;
+}

@@ -1,0 +1,68 @@
+import type { Plugin, YogaLogger } from 'graphql-yoga';
+import type { Logger } from '../logger.js';
+import type { CallObserver } from '../upstream/observe.js';
+import type { RequestLedger, RequestRecord } from './request-ledger.js';
+
+/**
+ * One info line per GraphQL request, written when its response is ready:
+ * request id, operation, status, duration, upstream calls and failures by
+ * code. Never headers, variables or the query text: they may carry tokens.
+ */
+export function useRequestLog(logger: Logger, ledger: RequestLedger, endpoint = '/graphql'): Plugin {
+  return {
+    onResponse({ request, response }) {
+      const url = new URL(request.url);
+      if (url.pathname !== endpoint) return;
+      const record = ledger.of(request);
+      const failed = Object.values(record.failures).reduce((sum, count) => sum + count, 0);
+      logger.info(
+        {
+          requestId: record.requestId,
+          method: request.method,
+          path: url.pathname,
+          operationName: record.operationName ?? null,
+          operationType: record.operationType ?? null,
+          status: response.status,
+          durationMs: Math.round((performance.now() - record.startedAt) * 10) / 10,
+          upstreamCalls: record.upstreamCalls,
+          upstreamFailures: record.failures,
+          graphqlErrors: record.graphqlErrors,
+        },
+        failed > 0 ? 'graphql request (partial)' : 'graphql request',
+      );
+    },
+  };
+}
+
+/**
+ * Debug lines per upstream call (and per failed attempt that is retried),
+ * tied to the request id. Bounded fields only: the route template, never the
+ * ids or the URL. Costs nothing unless the level is debug or lower.
+ */
+export function upstreamCallLog(logger: Logger): (record: RequestRecord) => readonly CallObserver[] {
+  if (!logger.isLevelEnabled('debug')) return () => [];
+  return (record) => [
+    ({ service, route, keys, batch }) => {
+      const call = { requestId: record.requestId, service, route, batch, batchSize: keys };
+      return {
+        attemptEnded({ attempt, durationMs, status, code }) {
+          if (code) logger.debug({ ...call, attempt, status: status ?? null, code, durationMs }, 'upstream attempt failed');
+        },
+        ended({ attempts, durationMs, status, outcome }) {
+          logger.debug({ ...call, attempts, status: status ?? null, outcome, durationMs }, 'upstream call');
+        },
+      };
+    },
+  ];
+}
+
+/** Yoga's own messages (masked errors, warnings) as structured lines of the same logger. */
+export function yogaLogger(logger: Logger): YogaLogger {
+  const write = (level: 'trace' | 'info' | 'warn' | 'error') => (...args: unknown[]) => {
+    const error = args.find((arg): arg is Error => arg instanceof Error);
+    const message = args.filter((arg) => typeof arg === 'string').join(' ') || error?.message || 'yoga';
+    logger[level](error ? { err: error } : {}, message);
+  };
+  // Yoga's debug chatter ("Parsing request...") goes to trace, so debug shows the gateway's own lines.
+  return { debug: write('trace'), info: write('info'), warn: write('warn'), error: write('error') };
+}

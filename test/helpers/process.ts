@@ -1,0 +1,88 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+
+const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
+
+/** The real gateway process (`node --import tsx src/main.ts`), its JSON log lines collected as they come. */
+export interface GatewayProcess {
+  readonly child: ChildProcess;
+  /** Every line of stdout and stderr, raw. */
+  readonly output: string[];
+  /** stdout lines that parsed as JSON. */
+  readonly logs: Array<Record<string, unknown>>;
+  /** Resolves with the first (n-th) log line that satisfies `match`. */
+  waitForLog(match: (line: Record<string, unknown>) => boolean, timeoutMs?: number, count?: number): Promise<Record<string, unknown>>;
+  readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  /** SIGKILL if still running (test clean-up). */
+  kill(): void;
+}
+
+export function spawnGateway(env: Record<string, string>): GatewayProcess {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+    cwd: repoRoot,
+    env: { PATH: process.env['PATH'] ?? '', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const output: string[] = [];
+  const logs: Array<Record<string, unknown>> = [];
+  const waiters = new Set<() => void>();
+  const collect = (stream: NodeJS.ReadableStream, json: boolean) => {
+    let buffered = '';
+    stream.setEncoding('utf8');
+    stream.on('data', (chunk: string) => {
+      buffered += chunk;
+      const lines = buffered.split('\n');
+      buffered = lines.pop() ?? '';
+      for (const line of lines) {
+        output.push(line);
+        if (!json) continue;
+        try {
+          logs.push(JSON.parse(line) as Record<string, unknown>);
+        } catch {
+          // not a log line
+        }
+      }
+      waiters.forEach((check) => check());
+    });
+  };
+  collect(child.stdout!, true);
+  collect(child.stderr!, false);
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.on('exit', (code, signal) => resolve({ code, signal })),
+  );
+  return {
+    child,
+    output,
+    logs,
+    exited,
+    waitForLog(match, timeoutMs = 30_000, count = 1) {
+      return new Promise((resolve, reject) => {
+        const check = () => {
+          const found = logs.filter(match);
+          if (found.length >= count) {
+            done();
+            resolve(found[count - 1]!);
+          }
+        };
+        const timer = setTimeout(() => {
+          done();
+          reject(new Error(`no such log line within ${timeoutMs} ms; output:\n${output.join('\n')}`));
+        }, timeoutMs);
+        const done = () => {
+          clearTimeout(timer);
+          waiters.delete(check);
+        };
+        waiters.add(check);
+        void exited.then(() => check());
+        check();
+      });
+    },
+    kill() {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+    },
+  };
+}
+
+export function isListening(line: Record<string, unknown>): boolean {
+  return typeof line['port'] === 'number' && String(line['msg']).startsWith('gateway listening');
+}

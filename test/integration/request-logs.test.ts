@@ -1,0 +1,105 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { startGateway, type TestGateway } from '../helpers/gateway.js';
+import { captureLogs } from '../helpers/logs.js';
+
+const DASHBOARD = 'query Dash($id: ID!) { dashboard(userId: $id) { user { name } orders { id } notifications { id } } }';
+
+let gateway: TestGateway | undefined;
+afterEach(async () => {
+  await gateway?.close();
+  gateway = undefined;
+});
+
+describe('request logs', () => {
+  it('writes one line per GraphQL request with its id, operation, duration, upstream calls and failures by code', async () => {
+    const logs = captureLogs('info');
+    gateway = await startGateway({ logger: logs.logger, demo: { knobs: { orders: { failStatus: 500 } } } });
+
+    const answer = await gateway.query(DASHBOARD, { id: '1' }, { 'x-request-id': 'req-abc.1' });
+
+    expect(answer.body.extensions.errors).toHaveLength(1);
+    const lines = logs.lines().filter((line) => String(line['msg']).startsWith('graphql request'));
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatchObject({
+      level: 30,
+      requestId: 'req-abc.1',
+      operationName: 'Dash',
+      operationType: 'query',
+      method: 'POST',
+      path: '/graphql',
+      status: 200,
+      upstreamCalls: 3,
+      upstreamFailures: { HTTP_ERROR: 1 },
+      graphqlErrors: 0,
+      msg: 'graphql request (partial)',
+    });
+    expect(lines[0]!['durationMs']).toEqual(expect.any(Number));
+    // Nothing below info at level info.
+    expect(logs.lines().filter((line) => (line['level'] as number) < 30)).toEqual([]);
+  });
+
+  it('takes x-request-id from the client, returns it, sends it upstream and logs it; generates one when absent or unusable', async () => {
+    const logs = captureLogs('info');
+    gateway = await startGateway({ logger: logs.logger });
+    const query = '{ user(id: "1") { name } }';
+
+    const given = await gateway.query(query, {}, { 'x-request-id': 'client-id-42' });
+    expect(given.headers.get('x-request-id')).toBe('client-id-42');
+    expect(gateway.demo.stats.users.calls.at(-1)?.headers['x-request-id']).toBe('client-id-42');
+
+    const absent = await gateway.query(query);
+    const generated = absent.headers.get('x-request-id');
+    expect(generated).toMatch(/^[0-9a-f-]{36}$/);
+    expect(gateway.demo.stats.users.calls.at(-1)?.headers['x-request-id']).toBe(generated);
+
+    const unusable = await gateway.query(query, {}, { 'x-request-id': 'has spaces and "quotes"' });
+    const replaced = unusable.headers.get('x-request-id');
+    expect(replaced).toMatch(/^[0-9a-f-]{36}$/);
+    expect(gateway.demo.stats.users.calls.at(-1)?.headers['x-request-id']).toBe(replaced);
+
+    expect(logs.lines('graphql request').map((line) => line['requestId'])).toEqual(['client-id-42', generated, replaced]);
+  });
+
+  it('at debug, logs each upstream call with the route template, never the ids', async () => {
+    const logs = captureLogs('debug');
+    gateway = await startGateway({
+      logger: logs.logger,
+      env: { USERS_BATCH: 'false', ORDERS_RETRIES: '1' },
+      demo: { knobs: { orders: { failStatus: 503 } } },
+    });
+
+    await gateway.query('{ user(id: "217") { name orders { id } } products(ids: ["p7", "p9"]) { name } }', {}, { 'x-request-id': 'dbg-1' });
+
+    const calls = logs.lines('upstream call');
+    const byService = Object.fromEntries(calls.map((line) => [line['service'], line]));
+    expect(byService['users']).toMatchObject({
+      requestId: 'dbg-1', route: '/users/{key}', batch: false, batchSize: 1, attempts: 1, status: 200, outcome: 'ok',
+    });
+    expect(byService['products']).toMatchObject({ route: '/products?ids={keys}', batch: true, batchSize: 2, outcome: 'ok' });
+    expect(byService['orders']).toMatchObject({ route: '/orders?userIds={keys}', attempts: 2, status: 503, outcome: 'HTTP_ERROR' });
+    expect(logs.lines('upstream attempt failed').filter((line) => line['service'] === 'orders').map((line) => line['attempt'])).toEqual([1, 2]);
+    for (const line of calls) expect(line['durationMs']).toEqual(expect.any(Number));
+
+    const text = logs.raw.join('');
+    for (const id of ['217', 'p7', 'p9']) expect(text).not.toContain(id);
+  });
+
+  it('never logs authorization, cookies or tokens, even at trace level', async () => {
+    const logs = captureLogs('trace');
+    gateway = await startGateway({ logger: logs.logger });
+    const secrets = ['Bearer sk-live-AUTH-SECRET', 'session=COOKIE-SECRET', 'API-KEY-SECRET', 'VARIABLE-SECRET'];
+
+    await gateway.query('query Q($id: ID!) { user(id: $id) { name } }', { id: 'VARIABLE-SECRET' }, {
+      authorization: secrets[0]!,
+      cookie: secrets[1]!,
+      'x-api-key': secrets[2]!,
+    });
+    // Something that does log a request's headers is redacted too.
+    logs.logger.info({ req: { headers: { authorization: secrets[0], cookie: secrets[1], 'x-api-key': secrets[2] } } }, 'a request');
+
+    const text = logs.raw.join('');
+    expect(logs.lines('graphql request')).toHaveLength(1);
+    expect(text).toContain('[redacted]');
+    for (const secret of ['AUTH-SECRET', 'COOKIE-SECRET', 'API-KEY-SECRET', 'VARIABLE-SECRET']) expect(text).not.toContain(secret);
+  });
+});

@@ -1,0 +1,74 @@
+import http from 'node:http';
+import { afterEach, describe, expect, it } from 'vitest';
+import { parseMetrics, total } from '../helpers/prometheus.js';
+import { isListening, spawnGateway, type GatewayProcess } from '../helpers/process.js';
+
+let gateway: GatewayProcess | undefined;
+afterEach(() => {
+  gateway?.kill(); // workers exit on their own when the primary's IPC channel closes
+  gateway = undefined;
+});
+
+/** One request on its own connection, so the cluster's round-robin can hand it to either worker. */
+function request(port: number, method: 'GET' | 'POST', path: string, body?: string): Promise<{ status: number; text: string }> {
+  return new Promise((resolve, reject) => {
+    const outgoing = http.request(
+      { host: '127.0.0.1', port, method, path, agent: false, headers: body ? { 'content-type': 'application/json' } : {} },
+      (response) => {
+        let text = '';
+        response.setEncoding('utf8');
+        response.on('data', (chunk: string) => (text += chunk));
+        response.on('end', () => resolve({ status: response.statusCode ?? 0, text }));
+      },
+    );
+    outgoing.on('error', reject);
+    outgoing.end(body);
+  });
+}
+
+describe('WORKERS=2', () => {
+  it('serves from two processes, starts the demo upstreams once, /metrics adds up across workers, a dead worker is replaced', async () => {
+    // Every request makes its own calls (no sharing in flight, no breaker), so the counts must add up exactly.
+    gateway = spawnGateway({ PORT: '0', WORKERS: '2', DEMO_ORDERS_FAIL_STATUS: '500', USERS_DEDUPE: 'false', ORDERS_DEDUPE: 'false', ORDERS_BREAKER: 'false' });
+    const gw = gateway;
+    const first = await gw.waitForLog(isListening, 60_000);
+    await gw.waitForLog(isListening, 60_000, 2);
+    const port = first['port'] as number;
+    expect(new Set(gw.logs.filter(isListening).map((line) => line['port']))).toEqual(new Set([port]));
+    expect(gw.logs.filter((line) => String(line['msg']).includes('built-in demo upstreams'))).toHaveLength(1);
+
+    const REQUESTS = 24;
+    const query = JSON.stringify({ query: '{ user(id: "1") { name orders { id } } }' });
+    const answers = await Promise.all(Array.from({ length: REQUESTS }, () => request(port, 'POST', '/graphql', query)));
+    for (const answer of answers) {
+      expect(answer.status).toBe(200);
+      expect(JSON.parse(answer.text)).toMatchObject({ data: { user: { orders: null } }, extensions: { errors: [{ service: 'orders' }] } });
+    }
+
+    const requestLines = () => gw.logs.filter((line) => String(line['msg']).startsWith('graphql request'));
+    await gw.waitForLog((line) => String(line['msg']).startsWith('graphql request'), 10_000, REQUESTS);
+    const pids = new Set(requestLines().map((line) => line['pid']));
+    expect(pids.size).toBe(2);
+    expect(pids).not.toContain(gw.child.pid); // the primary serves nothing itself
+
+    // Each scrape lands on whichever worker accepts it; every one reports the cluster's sum.
+    for (let scrape = 0; scrape < 4; scrape++) {
+      const answer = await request(port, 'GET', '/metrics');
+      expect(answer.status).toBe(200);
+      const metrics = parseMetrics(answer.text);
+      expect(total(metrics, 'gateway_graphql_responses_total', { result: 'partial' })).toBe(REQUESTS);
+      expect(total(metrics, 'gateway_upstream_calls_total', { service: 'users', code: 'ok' })).toBe(REQUESTS);
+      expect(total(metrics, 'gateway_upstream_calls_total', { service: 'orders', code: 'HTTP_ERROR' })).toBe(REQUESTS);
+      expect(total(metrics, 'graphql_yoga_http_duration_count')).toBe(REQUESTS);
+    }
+
+    // A worker that dies is replaced; the cluster keeps serving.
+    process.kill([...pids][0] as number, 'SIGKILL');
+    await gw.waitForLog(isListening, 60_000, 3);
+    expect((await request(port, 'POST', '/graphql', query)).status).toBe(200);
+
+    gw.child.kill('SIGTERM');
+    expect(await gw.exited).toEqual({ code: 0, signal: null });
+    expect(gw.logs.filter((line) => line['msg'] === 'gateway stopped')).toHaveLength(2);
+  }, 120_000);
+});
