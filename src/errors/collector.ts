@@ -10,10 +10,11 @@ import type { UpstreamFailure } from './upstream-failure.js';
 export class FailureCollector {
   private pending = new Map<UpstreamFailure, ResponsePath[]>();
 
+  /** A path is listed once per entry, even when a field is resolved twice (e.g. also under `@defer`). */
   record(failure: UpstreamFailure, path: ResponsePath): void {
     const paths = this.pending.get(failure);
-    if (paths) paths.push(path);
-    else this.pending.set(failure, [path]);
+    if (!paths) this.pending.set(failure, [path]);
+    else if (!paths.some((known) => samePath(known, path))) paths.push(path);
   }
 
   get size(): number {
@@ -38,4 +39,8 @@ export class FailureCollector {
     }
     return entries;
   }
+}
+
+function samePath(a: ResponsePath, b: ResponsePath): boolean {
+  return a.length === b.length && a.every((part, index) => part === b[index]);
 }

@@ -49,7 +49,10 @@ export interface UpstreamCallTrace {
   readonly status?: number;
   /** Present when the call failed: the code of its `extensions.errors` entry. */
   readonly code?: UpstreamErrorCode;
+  /** Attempts this request made; 0 when it joined a call another request had started (`shared`). */
   readonly attempts: number;
+  /** Present and `true` when an identical concurrent call of another request served this one. */
+  readonly shared?: boolean;
   /** When the call started, in ms after the operation's execution started. */
   readonly startMs: number;
   /** From the call's start to its end, retries and waits for a free slot included. */

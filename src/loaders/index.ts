@@ -1,6 +1,6 @@
 import type DataLoader from 'dataloader';
 import type { ServiceName } from '../config.js';
-import { READS, type NotificationRow, type OrderRow, type ProductRow, type SalesRow, type StockRow, type UserRow } from '../upstream/endpoints.js';
+import { READS, type KeyedRead, type NotificationRow, type OrderRow, type ProductRow, type SalesRow, type StockRow, type UserRow } from '../upstream/endpoints.js';
 import type { CallOptions, ServiceClient } from '../upstream/service-client.js';
 import { manyByKey, oneByKey } from './keyed-loader.js';
 
@@ -23,13 +23,16 @@ type Factories = { readonly [K in keyof Loaders]: () => Loaders[K] };
  * `callFor` gives each service its own call options: its headers differ (per-service forwarding).
  */
 export function createLoaders(clients: ServiceClients, callFor: (service: ServiceName) => CallOptions): Loaders {
+  // Each read names its service; the loader gets that service's client and call options.
+  const one = <Row extends object>(read: KeyedRead<Row>) => () => oneByKey(read, clients[read.service], callFor(read.service));
+  const many = <Row extends object>(read: KeyedRead<Row>) => () => manyByKey(read, clients[read.service], callFor(read.service));
   const factories: Factories = {
-    userById: () => oneByKey(READS.userById, clients.users, callFor('users')),
-    ordersByUserId: () => manyByKey(READS.ordersByUserId, clients.orders, callFor('orders')),
-    notificationsByUserId: () => manyByKey(READS.notificationsByUserId, clients.notifications, callFor('notifications')),
-    productById: () => oneByKey(READS.productById, clients.products, callFor('products')),
-    stockByProductId: () => oneByKey(READS.stockByProductId, clients.inventory, callFor('inventory')),
-    salesByProductId: () => oneByKey(READS.salesByProductId, clients.orders, callFor('orders')),
+    userById: one(READS.userById),
+    ordersByUserId: many(READS.ordersByUserId),
+    notificationsByUserId: many(READS.notificationsByUserId),
+    productById: one(READS.productById),
+    stockByProductId: one(READS.stockByProductId),
+    salesByProductId: one(READS.salesByProductId),
   };
   const built: Partial<Record<keyof Loaders, unknown>> = {};
   const loaders = {} as Loaders;

@@ -69,6 +69,7 @@ function createReadLoader<Row extends object, Value>(
       batch: true,
     };
     try {
+      // Batch routes never map 404 to NOT_FOUND (notFoundIsNull is false), but the type says it could.
       const rows = await client.get(route, call, (body) => parseShape(batchShape, body));
       return align.fromRows(rows === NOT_FOUND ? [] : rows, keys);
     } catch (error) {
@@ -91,7 +92,8 @@ function createReadLoader<Row extends object, Value>(
         if (rows.some((row) => keyOf(read, row) !== key)) throw new ShapeError(`a row for another ${read.keyField}`);
         return rows;
       });
-      if (body === NOT_FOUND) return null as Value;
+      // Unknown key: null for a row, [] for a list of rows, exactly as a batch answer that leaves the key out.
+      if (body === NOT_FOUND) return align.fromRows([], [key])[0] as Value;
       const [value] = align.fromRows(body, [key]);
       return value as Value;
     } catch (error) {

@@ -21,8 +21,10 @@ export class UpstreamTrace {
           batch: start.batch,
           keys: start.keys,
           ...(end.status === undefined ? {} : { status: end.status }),
-          ...(end.outcome === 'ok' || end.outcome === 'not-found' ? {} : { code: end.outcome }),
+          // A cancelled call has no client left to read its trace.
+          ...(end.outcome === 'ok' || end.outcome === 'not-found' || end.outcome === 'cancelled' ? {} : { code: end.outcome }),
           attempts: end.attempts,
+          ...(start.shared ? { shared: true } : {}),
           startMs: startedAt - this.startedAt,
           durationMs: end.durationMs,
         });

@@ -11,28 +11,32 @@ import { isSafeId } from './ids.js';
 
 // Ids that come back from upstreams are used as keys for further calls: they obey the same rules as client ids.
 const Id = z.string().refine(isSafeId, 'not a usable id');
+// Ids that are only shown, never sent upstream again.
+const OpaqueId = z.string();
+// GraphQL's Int is 32-bit: a larger number would fail serialisation as a gateway error, not as this upstream's bad response.
+const Int32 = z.number().int().min(-(2 ** 31)).max(2 ** 31 - 1);
 const IsoDateTime = z.iso.datetime({ offset: true, local: false });
 
 export const UserRow = z.object({ id: Id, name: z.string(), email: z.string() });
 export const OrderRow = z.object({
-  id: Id,
+  id: OpaqueId,
   userId: Id,
   productId: Id,
-  quantity: z.number().int(),
+  quantity: Int32,
   total: z.number(),
   status: z.string(),
   createdAt: IsoDateTime,
 });
 export const NotificationRow = z.object({
-  id: Id,
+  id: OpaqueId,
   userId: Id,
   message: z.string(),
   read: z.boolean(),
   createdAt: IsoDateTime,
 });
 export const ProductRow = z.object({ id: Id, name: z.string(), price: z.number() });
-export const StockRow = z.object({ productId: Id, available: z.number().int(), warehouse: z.string().nullish() });
-export const SalesRow = z.object({ productId: Id, unitsSold: z.number().int(), revenue: z.number() });
+export const StockRow = z.object({ productId: Id, available: Int32, warehouse: z.string().nullish() });
+export const SalesRow = z.object({ productId: Id, unitsSold: Int32, revenue: z.number() });
 
 export type UserRow = z.infer<typeof UserRow>;
 export type OrderRow = z.infer<typeof OrderRow>;
@@ -42,12 +46,12 @@ export type StockRow = z.infer<typeof StockRow>;
 export type SalesRow = z.infer<typeof SalesRow>;
 
 /**
- * A read of rows by key. `one`: the per-key endpoint returns one row (404 when
- * unknown). `many`: it returns the array of rows that carry the key.
+ * A read of rows by key. Its per-key endpoint returns one row (404 when
+ * unknown), or, for reads loaded with `manyByKey`, the array of rows that
+ * carry the key.
  */
 export interface KeyedRead<Row extends object> {
   readonly service: ServiceName;
-  readonly cardinality: 'one' | 'many';
   /** Per-key route, `{key}` standing for the one path segment. */
   readonly perKey: string;
   /** Batch route and the query parameter that carries the comma-separated keys. */
@@ -62,12 +66,10 @@ function read<Row extends object>(spec: KeyedRead<Row>): KeyedRead<Row> {
 }
 
 export const READS = {
-  userById: read({ service: 'users', cardinality: 'one', perKey: 'users/{key}', batch: { path: 'users', param: 'ids' }, row: UserRow, keyField: 'id' }),
-  ordersByUserId: read({ service: 'orders', cardinality: 'many', perKey: 'users/{key}/orders', batch: { path: 'orders', param: 'userIds' }, row: OrderRow, keyField: 'userId' }),
-  notificationsByUserId: read({ service: 'notifications', cardinality: 'many', perKey: 'users/{key}/notifications', batch: { path: 'notifications', param: 'userIds' }, row: NotificationRow, keyField: 'userId' }),
-  productById: read({ service: 'products', cardinality: 'one', perKey: 'products/{key}', batch: { path: 'products', param: 'ids' }, row: ProductRow, keyField: 'id' }),
-  stockByProductId: read({ service: 'inventory', cardinality: 'one', perKey: 'products/{key}/stock', batch: { path: 'stock', param: 'productIds' }, row: StockRow, keyField: 'productId' }),
-  salesByProductId: read({ service: 'orders', cardinality: 'one', perKey: 'products/{key}/sales', batch: { path: 'sales', param: 'productIds' }, row: SalesRow, keyField: 'productId' }),
+  userById: read({ service: 'users', perKey: 'users/{key}', batch: { path: 'users', param: 'ids' }, row: UserRow, keyField: 'id' }),
+  ordersByUserId: read({ service: 'orders', perKey: 'users/{key}/orders', batch: { path: 'orders', param: 'userIds' }, row: OrderRow, keyField: 'userId' }),
+  notificationsByUserId: read({ service: 'notifications', perKey: 'users/{key}/notifications', batch: { path: 'notifications', param: 'userIds' }, row: NotificationRow, keyField: 'userId' }),
+  productById: read({ service: 'products', perKey: 'products/{key}', batch: { path: 'products', param: 'ids' }, row: ProductRow, keyField: 'id' }),
+  stockByProductId: read({ service: 'inventory', perKey: 'products/{key}/stock', batch: { path: 'stock', param: 'productIds' }, row: StockRow, keyField: 'productId' }),
+  salesByProductId: read({ service: 'orders', perKey: 'products/{key}/sales', batch: { path: 'sales', param: 'productIds' }, row: SalesRow, keyField: 'productId' }),
 } as const;
-
-export type ReadName = keyof typeof READS;

@@ -10,7 +10,7 @@ import type { GatewayConfig, ServiceConfig } from '../config.js';
  *
  * got's defaults are unsafe for a gateway (no timeout, retries with 1-2 s
  * backoff, redirects followed): all of that is switched off here and handled
- * by the call engine (call.ts), which knows the request's deadline.
+ * by the call engine (service-client.ts), which knows the request's deadline.
  */
 export const baseHttp: Got = got.extend({
   retry: { limit: 0 },

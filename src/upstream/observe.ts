@@ -14,6 +14,8 @@ export interface CallStart {
   /** Keys carried by the call: 1 per-key, n for a batch. */
   readonly keys: number;
   readonly batch: boolean;
+  /** This request joined a call another request started (in-flight sharing); it made no attempt itself. */
+  readonly shared?: boolean;
 }
 
 export interface AttemptEnd {
@@ -29,7 +31,8 @@ export interface CallEnd {
   readonly attempts: number;
   readonly durationMs: number;
   readonly status?: number;
-  readonly outcome: 'ok' | 'not-found' | UpstreamErrorCode;
+  /** `cancelled`: every request waiting for the call went away before it ended. */
+  readonly outcome: 'ok' | 'not-found' | 'cancelled' | UpstreamErrorCode;
 }
 
 export interface CallTracker {

@@ -108,10 +108,33 @@ export class ServiceClient {
    * parsed value.
    */
   get<T>(route: Route, call: CallOptions, parse: (body: unknown) => T): Promise<T | typeof NOT_FOUND> {
-    if (!this.config.dedupe) return this.call(route, call, parse);
+    // A request whose own budget is shorter than the service timeout calls alone: a shared call must run on the
+    // service's deadline, not on one client's, and a client's short budget must not hold another's call to it.
+    if (!this.config.dedupe || call.deadline < Date.now() + this.config.timeoutMs) return this.call(route, call, parse);
     const query = route.searchParams ? new URLSearchParams(route.searchParams as Record<string, string>).toString() : '';
     const key = `${call.shareKey ?? ''}\n${route.path}?${query}`;
-    return this.flights.join(key, call.signal, (signal) => this.call(route, { ...call, signal }, parse));
+    const joining = this.flights.has(key);
+    const flight = this.flights.join(key, call.signal, (signal) =>
+      this.call(route, { ...call, signal, deadline: Number.POSITIVE_INFINITY }, parse),
+    );
+    return joining ? this.watchJoined(route, call, flight) : flight;
+  }
+
+  /** A request that joined another's call still sees it in its own trace and log line (0 attempts of its own). */
+  private watchJoined<T>(route: Route, call: CallOptions, flight: Promise<T>): Promise<T> {
+    const observers = call.observers ?? [];
+    if (observers.length === 0) return flight;
+    const started = Date.now();
+    const start = { service: this.name, route: route.template, keys: route.keys, batch: route.batch, shared: true };
+    const trackers = observers.flatMap((observe) => observe(start) ?? []);
+    const end = (outcome: CallEnd['outcome']) => {
+      for (const tracker of trackers) tracker.ended?.({ attempts: 0, durationMs: Date.now() - started, outcome });
+    };
+    flight.then(
+      (value) => end(value === NOT_FOUND ? 'not-found' : 'ok'),
+      (error: unknown) => end(error instanceof UpstreamFailure ? error.code : 'cancelled'),
+    );
+    return flight;
   }
 
   private async call<T>(route: Route, call: CallOptions, parse: (body: unknown) => T): Promise<T | typeof NOT_FOUND> {
@@ -137,7 +160,8 @@ export class ServiceClient {
       this.endTrackers(run, started, value === NOT_FOUND ? 'not-found' : 'ok');
       return value;
     } catch (error) {
-      if (error instanceof UpstreamFailure) this.endTrackers(run, started, error.code);
+      // A call nobody waits for any more is not the upstream's failure (metrics, spans).
+      if (error instanceof UpstreamFailure) this.endTrackers(run, started, run.call.signal?.aborted ? 'cancelled' : error.code);
       throw error;
     }
   }
@@ -159,6 +183,11 @@ export class ServiceClient {
         throw saturated
           ? new UpstreamFailure(this.name, 'TIMEOUT', `${this.name} is saturated: too many calls already waiting`, run.attempts)
           : this.failure(timedOut(this.name, run.budgetMs), run.attempts);
+      }
+      if (run.deadline - Date.now() < MIN_ATTEMPT_MS) {
+        release();
+        this.breaker?.release(admission);
+        throw this.failure(timedOut(this.name, run.budgetMs), run.attempts);
       }
       run.attempts++;
       let result: AttemptResult<T>;
@@ -244,8 +273,9 @@ export class ServiceClient {
   /** Feeds the breaker: only what says the upstream is unwell counts as a failure. */
   private recordOutcome(admission: Admission, run: Run, result: AttemptResult<unknown>): void {
     if (!this.breaker) return;
-    // A cancelled call says nothing about the upstream.
-    if (run.call.signal?.aborted) return this.breaker.release(admission);
+    // A cancelled call says nothing about the upstream, nor does a timeout that a client's shorter budget caused.
+    const cutByClient = !result.ok && result.problem.code === 'TIMEOUT' && run.budgetMs < this.config.timeoutMs;
+    if (run.call.signal?.aborted || cutByClient) return this.breaker.release(admission);
     const unwell = !result.ok && (result.problem.code !== 'HTTP_ERROR' || isUnwellStatus(result.problem.httpStatus));
     this.breaker.record(admission, unwell);
   }

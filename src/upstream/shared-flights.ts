@@ -7,8 +7,8 @@
 export class SharedFlights {
   private readonly flights = new Map<string, Flight>();
 
-  get size(): number {
-    return this.flights.size;
+  has(key: string): boolean {
+    return this.flights.has(key);
   }
 
   /**
@@ -32,7 +32,10 @@ export class SharedFlights {
     joined.waiting++;
     if (signal) {
       const leave = () => {
-        if (--joined.waiting === 0) joined.controller.abort(signal.reason);
+        if (--joined.waiting > 0) return;
+        // Nobody waits any more: a newcomer must start afresh rather than join a call being cancelled.
+        if (this.flights.get(key) === joined) this.flights.delete(key);
+        joined.controller.abort(signal.reason);
       };
       if (signal.aborted) leave();
       else {
