@@ -6,6 +6,7 @@ import { createErrorMasking } from './error-masking.js';
 import { useHiddenSuggestions } from './hidden-suggestions.js';
 import { useMalformedRequestRefusal } from './malformed-request.js';
 import { useOperationLimits } from './operation-limits.js';
+import { useRequestBodyLimit } from './request-body-limit.js';
 import { useTrustedDocuments } from './trusted-documents.js';
 
 /**
@@ -30,7 +31,8 @@ export function gatewaySecurity(config: GatewayConfig, logger: Logger): Security
     options: {
       maskedErrors: masking.options,
       // Yoga checks Content-Length first and counts the bytes of a body without one: 413 either way, never buffered whole.
-      maxRequestBodySize: security.maxRequestBytes,
+      // Ours (useRequestBodyLimit) instead of Yoga's, which counts every body even when Content-Length bounds it.
+      maxRequestBodySize: false,
       // One HTTP request, one operation: a batch would multiply every limit below.
       batching: false,
       // Any origin may call without credentials (cookies); only listed origins may call with them.
@@ -45,6 +47,8 @@ export function gatewaySecurity(config: GatewayConfig, logger: Logger): Security
       ...useOperationLimits({ ...security, maxIdsPerList: config.maxIdsPerList }),
       ...(config.introspection ? [] : [useHiddenSuggestions()]),
       masking.plugin,
+      // Last: it wraps whichever request parser the plugins before it chose.
+      useRequestBodyLimit(security.maxRequestBytes),
     ],
   };
 }

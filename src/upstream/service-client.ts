@@ -235,7 +235,9 @@ export class ServiceClient {
         headers: run.headers,
         signal: run.call.signal,
         strictContentLength: true,
-        timeout: { connect: Math.min(remaining, this.config.connectTimeoutMs), request: remaining },
+        // Per attempt: connect, first byte (headers) and the whole attempt, body included (a drip is cut too).
+        // The attempt may use what is left of the call's deadline, so a stalled attempt leaves no time to retry.
+        timeout: { connect: Math.min(remaining, this.config.connectTimeoutMs), response: remaining, request: remaining },
       });
       pending.on('request', (request) => (onReusedSocket = request.reusedSocket));
       // Checked as the body streams in (and against Content-Length up front), so a huge body is never buffered.

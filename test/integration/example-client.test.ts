@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_UNLUCKY_USER_ID } from '../../src/demo/data.js';
 import { fetchDashboard } from '../../examples/client/dashboard.js';
 import { renderDashboard } from '../../examples/client/render.js';
-import { startGateway, type TestGateway } from '../helpers/gateway.js';
+import { callCounts, startGateway, type TestGateway } from '../helpers/gateway.js';
 
 /** The example client of examples/client, run against the gateway in front of the demo upstreams. */
 describe('example client', () => {
@@ -80,5 +80,38 @@ describe('example client', () => {
     const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', 'examples/client/main.ts', gw.url, DEMO_UNLUCKY_USER_ID]);
     expect(stdout).toContain('Murphy Law <murphy.law@example.com>');
     expect(stdout).toContain('Notifications: unavailable: notifications failed (HTTP 503)');
+  });
+});
+
+/** The manifest codegen writes is the one the gateway's trusted-documents mode reads: the two ends meet. */
+describe('example client against a gateway in trusted-documents mode', () => {
+  let gw: TestGateway;
+  let sent: Array<Record<string, unknown>>;
+  const recordingFetch: typeof fetch = (input, init) => {
+    sent.push(JSON.parse(String(init?.body)) as Record<string, unknown>);
+    return fetch(input, init);
+  };
+
+  beforeAll(async () => {
+    gw = await startGateway({
+      env: { PERSISTED_OPERATIONS: 'examples/client/gql/persisted-documents.json', ALLOW_ARBITRARY_OPERATIONS: 'false' },
+    });
+  });
+  afterAll(() => gw.close());
+
+  it('runs the dashboard by its hash alone', async () => {
+    sent = [];
+    const result = await fetchDashboard('1', { endpoint: gw.url, fetch: recordingFetch, persisted: 'only' });
+    expect(sent).toEqual([{ documentId: expect.stringMatching(/^sha256:[0-9a-f]{64}$/), variables: { userId: '1' } }]);
+    expect(result.errors).toBeUndefined();
+    expect(result.data?.dashboard.user?.name).toBe('Grace Lovelace');
+  });
+
+  it('refuses a document that is not in the manifest', async () => {
+    gw.demo.resetStats();
+    const { status, body } = await gw.query(`{ user(id: "1") { name } }`);
+    expect(status).toBe(400);
+    expect(body.errors[0].extensions.code).toBe('PERSISTED_QUERY_ONLY');
+    expect(callCounts(gw.demo).users).toBe(0);
   });
 });
