@@ -6,15 +6,16 @@ import { fetchDashboard } from '../../examples/client/dashboard.js';
 import { renderDashboard } from '../../examples/client/render.js';
 import { callCounts, startGateway, type TestGateway } from '../helpers/gateway.js';
 
+/** What the client sent, in order: the real fetch, recording each request body. */
+let sent: Array<Record<string, unknown>>;
+const recordingFetch: typeof fetch = (input, init) => {
+  sent.push(JSON.parse(String(init?.body)) as Record<string, unknown>);
+  return fetch(input, init);
+};
+
 /** The example client of examples/client, run against the gateway in front of the demo upstreams. */
 describe('example client', () => {
   let gw: TestGateway;
-  let sent: Array<Record<string, unknown>>;
-  // The real fetch, recording what the client sends.
-  const recordingFetch: typeof fetch = (input, init) => {
-    sent.push(JSON.parse(String(init?.body)) as Record<string, unknown>);
-    return fetch(input, init);
-  };
 
   beforeAll(async () => {
     gw = await startGateway();
@@ -86,11 +87,6 @@ describe('example client', () => {
 /** The manifest codegen writes is the one the gateway's trusted-documents mode reads: the two ends meet. */
 describe('example client against a gateway in trusted-documents mode', () => {
   let gw: TestGateway;
-  let sent: Array<Record<string, unknown>>;
-  const recordingFetch: typeof fetch = (input, init) => {
-    sent.push(JSON.parse(String(init?.body)) as Record<string, unknown>);
-    return fetch(input, init);
-  };
 
   beforeAll(async () => {
     gw = await startGateway({
