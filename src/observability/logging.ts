@@ -4,7 +4,7 @@ import type { CallObserver } from '../upstream/observe.js';
 import type { RequestLedger, RequestRecord } from './request-ledger.js';
 
 /**
- * One info line per GraphQL request, written when its response is ready:
+ * One info line per GraphQL request, written when its response is complete:
  * request id, operation, status, duration, upstream calls and failures by
  * code. Never headers, variables or the query text: they may carry tokens.
  */
@@ -13,7 +13,8 @@ export function useRequestLog(logger: Logger, ledger: RequestLedger, endpoint = 
     onResponse({ request, response }) {
       const url = new URL(request.url);
       if (url.pathname !== endpoint) return;
-      const record = ledger.of(request);
+      // Written once the whole response is produced, so a deferred part's failures are in the line too.
+      ledger.whenDone(request, (record) => {
       const failed = Object.values(record.failures).reduce((sum, count) => sum + count, 0);
       logger.info(
         {
@@ -30,6 +31,7 @@ export function useRequestLog(logger: Logger, ledger: RequestLedger, endpoint = 
         },
         failed > 0 ? 'graphql request (partial)' : 'graphql request',
       );
+      });
     },
   };
 }

@@ -1,5 +1,5 @@
 import { getOperationAST } from 'graphql';
-import type { Plugin } from 'graphql-yoga';
+import { isAsyncIterable, type Plugin } from 'graphql-yoga';
 import { requestIdOf } from '../context.js';
 import type { UpstreamErrorCode } from '../errors/contract.js';
 import type { CallObserver } from '../upstream/observe.js';
@@ -16,6 +16,12 @@ export interface RequestRecord {
   readonly failures: Partial<Record<UpstreamErrorCode, number>>;
   /** Entries of the top-level `errors` (invalid operations, gateway bugs). */
   graphqlErrors: number;
+  /** Set once the last part has been sent (at once for a single result; at the end of a @defer/@stream stream). */
+  done: boolean;
+  /** The result is an incremental stream still being sent. */
+  streaming: boolean;
+  /** Run when `done` becomes true. */
+  readonly onDone: Array<() => void>;
 }
 
 /**
@@ -39,10 +45,20 @@ export class RequestLedger {
         upstreamCalls: 0,
         failures: {},
         graphqlErrors: 0,
+        done: false,
+        streaming: false,
+        onDone: [],
       };
       this.records.set(request, record);
     }
     return record;
+  }
+
+  /** Runs `fn` once the request's whole response has been produced (every part of an incremental one). */
+  whenDone(request: Request, fn: (record: RequestRecord) => void): void {
+    const record = this.of(request);
+    if (record.done) fn(record);
+    else record.onDone.push(() => fn(record));
   }
 
   observersFor(request: Request): readonly CallObserver[] {
@@ -73,16 +89,52 @@ export function useRequestLedger(ledger: RequestLedger): Plugin {
       record.operationName = operation.name?.value;
       record.operationType = operation.operation;
     },
-    onResultProcess({ request, result }) {
+    onResultProcess({ request, result, setResult }) {
       const record = ledger.of(request);
-      for (const part of Array.isArray(result) ? result : [result]) {
-        if (!part || typeof part !== 'object') continue;
-        if ('errors' in part && Array.isArray(part.errors)) record.graphqlErrors += part.errors.length;
-        const entries = (part as { extensions?: { errors?: unknown } }).extensions?.errors;
-        if (Array.isArray(entries)) {
-          for (const { code } of entries as Array<{ code: UpstreamErrorCode }>) record.failures[code] = (record.failures[code] ?? 0) + 1;
-        }
+      if (isAsyncIterable(result)) {
+        // Failures of deferred parts happen after the response started: count each part, finish at the end.
+        record.streaming = true;
+        setResult(countedParts(result, record));
+        return;
       }
+      for (const part of Array.isArray(result) ? result : [result]) countPart(part, record);
+      finish(record);
+    },
+    onResponse({ request }) {
+      // A request that never produced a result (refused before execution, GraphiQL, /metrics) is done now.
+      const record = ledger.of(request);
+      if (!record.done && !record.streaming) finish(record);
     },
   };
+}
+
+async function* countedParts<T>(parts: AsyncIterable<T>, record: RequestRecord): AsyncGenerator<T> {
+  try {
+    for await (const part of parts) {
+      countPart(part, record);
+      yield part;
+    }
+  } finally {
+    finish(record);
+  }
+}
+
+function countPart(part: unknown, record: RequestRecord): void {
+  if (!part || typeof part !== 'object') return;
+  const { errors, extensions, incremental } = part as {
+    errors?: unknown;
+    extensions?: { errors?: unknown };
+    incremental?: Array<{ errors?: unknown; extensions?: { errors?: unknown } }>;
+  };
+  if (Array.isArray(errors)) record.graphqlErrors += errors.length;
+  if (Array.isArray(extensions?.errors)) {
+    for (const { code } of extensions.errors as Array<{ code: UpstreamErrorCode }>) record.failures[code] = (record.failures[code] ?? 0) + 1;
+  }
+  for (const item of incremental ?? []) countPart(item, record);
+}
+
+function finish(record: RequestRecord): void {
+  if (record.done) return;
+  record.done = true;
+  for (const fn of record.onDone.splice(0)) fn();
 }

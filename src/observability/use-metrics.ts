@@ -51,10 +51,11 @@ export function useGraphQLMetrics(registry: Registry, ledger: RequestLedger): Pl
     },
     onResponse({ request }) {
       if (new URL(request.url).pathname !== '/graphql') return;
-      const record = ledger.of(request);
-      if (record.operationType === undefined && record.graphqlErrors === 0) return; // not an operation (e.g. GraphiQL)
-      const result = record.graphqlErrors > 0 ? 'error' : Object.keys(record.failures).length > 0 ? 'partial' : 'ok';
-      responses.inc({ result });
+      ledger.whenDone(request, (record) => {
+        if (record.operationType === undefined && record.graphqlErrors === 0) return; // not an operation (e.g. GraphiQL)
+        const result = record.graphqlErrors > 0 ? 'error' : Object.keys(record.failures).length > 0 ? 'partial' : 'ok';
+        responses.inc({ result });
+      });
     },
   };
 }

@@ -1,6 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { startGateway, type TestGateway } from '../helpers/gateway.js';
+import { postIncremental } from '../helpers/incremental.js';
 import { captureLogs } from '../helpers/logs.js';
+import { scrape, total } from '../helpers/prometheus.js';
 
 const DASHBOARD = 'query Dash($id: ID!) { dashboard(userId: $id) { user { name } orders { id } notifications { id } } }';
 
@@ -101,5 +103,24 @@ describe('request logs', () => {
     expect(logs.lines('graphql request')).toHaveLength(1);
     expect(text).toContain('[redacted]');
     for (const secret of ['AUTH-SECRET', 'COOKIE-SECRET', 'API-KEY-SECRET', 'VARIABLE-SECRET']) expect(text).not.toContain(secret);
+  });
+});
+
+describe('request logs and metrics of an incremental (@defer) response', () => {
+  it('count the failure of a deferred part, written once the last part is sent', async () => {
+    const logs = captureLogs('info');
+    gateway = await startGateway({ logger: logs.logger, demo: { knobs: { notifications: { latencyMs: 150, failStatus: 503 } } } });
+    const { parts } = await postIncremental(gateway.url, 'multipart', {
+      query: 'query Deferred { dashboard(userId: "1") { user { name } ... @defer { notifications { id } } } }',
+    });
+    expect(parts.length).toBeGreaterThan(1);
+    expect(JSON.stringify(parts.at(-1)!.body)).toContain('"code":"HTTP_ERROR"');
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const lines = logs.lines('graphql request (partial)');
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatchObject({ operationName: 'Deferred', upstreamFailures: { HTTP_ERROR: 1 } });
+    const metrics = await scrape(gateway.url.replace('/graphql', '/'));
+    expect(total(metrics, 'gateway_graphql_responses_total', { result: 'partial' })).toBe(1);
+    expect(total(metrics, 'gateway_graphql_responses_total', { result: 'ok' })).toBe(0);
   });
 });
