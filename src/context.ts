@@ -56,11 +56,13 @@ export function createContextFactory(
     const requestId = requestIdOf(initial.request);
     // Plugins (e.g. the upstream trace) may add theirs before execution starts.
     const upstreamObservers: CallObserver[] = requestObservers ? [...requestObservers(initial.request)] : [];
-    const deadline = Date.now() + requestBudgetMs(initial.request, config.requestTimeoutMs);
+    const budgetMs = requestBudgetMs(initial.request, config.requestTimeoutMs);
+    const deadline = Date.now() + budgetMs;
     // One header map per service: each upstream sees only the client headers allowed for it.
     const headers = upstreamHeaders(initial.request, config.services, requestId);
     const callFor = (service: ServiceName): CallOptions => ({
       deadline,
+      clientShortened: budgetMs < config.requestTimeoutMs,
       signal: initial.request.signal,
       headers: headers[service],
       observers: upstreamObservers,

@@ -94,24 +94,26 @@ export function useRequestLedger(ledger: RequestLedger): Plugin {
       if (isAsyncIterable(result)) {
         // Failures of deferred parts happen after the response started: count each part, finish at the end.
         record.streaming = true;
-        setResult(countedParts(result, record));
+        setResult(countedParts(result, record, request.signal));
         return;
       }
       for (const part of Array.isArray(result) ? result : [result]) countPart(part, record);
       finish(record);
     },
-    onResponse({ request }) {
-      // A request that never produced a result (refused before execution, GraphiQL, /metrics) is done now.
+    onResponse({ request, response }) {
+      // A request that never produced a result (refused before execution, GraphiQL, /metrics) is done now, and so is
+      // one whose stream will never be read (406: the client accepts no incremental format).
       const record = ledger.of(request);
-      if (!record.done && !record.streaming) finish(record);
+      if (!record.done && (!record.streaming || response.body === null)) finish(record);
     },
   };
 }
 
-async function* countedParts<T>(parts: AsyncIterable<T>, record: RequestRecord): AsyncGenerator<T> {
+async function* countedParts<T>(parts: AsyncIterable<T>, record: RequestRecord, signal: AbortSignal): AsyncGenerator<T> {
   try {
     for await (const part of parts) {
-      countPart(part, record);
+      // Parts produced after the client left report calls cancelled for it, not the upstreams' failures.
+      if (!signal.aborted) countPart(part, record);
       yield part;
     }
   } finally {

@@ -30,8 +30,8 @@ export function gatewaySecurity(config: GatewayConfig, logger: Logger): Security
   return {
     options: {
       maskedErrors: masking.options,
-      // Yoga checks Content-Length first and counts the bytes of a body without one: 413 either way, never buffered whole.
-      // Ours (useRequestBodyLimit) instead of Yoga's, which counts every body even when Content-Length bounds it.
+      // Ours (useRequestBodyLimit) instead of Yoga's: Content-Length checked first, only a body without one counted
+      // as it streams in; 413 either way, never buffered whole.
       maxRequestBodySize: false,
       // One HTTP request, one operation: a batch would multiply every limit below.
       batching: false,

@@ -18,6 +18,8 @@ export function useTokenLimit(maxTokens: number): Plugin {
       if (typeof params.query !== 'string' || passed.has(params.query)) return;
       const tokens = countTokens(params.query, maxTokens + 1);
       if (tokens > maxTokens) throw operationRefused('tokens', `Token limit of ${maxTokens} exceeded.`);
+      // Only small documents: a cached 1 MB body (a syntax error, a huge comment) would stay in memory 1000 times over.
+      if (params.query.length > 16_384) return;
       if (passed.size >= 1000) passed.clear();
       passed.add(params.query);
     },

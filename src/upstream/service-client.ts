@@ -25,6 +25,8 @@ export interface CallOptions {
    * forwarded.
    */
   readonly shareKey?: string;
+  /** The client asked (x-request-timeout-ms) for less than the operator's request budget. */
+  readonly clientShortened?: boolean;
 }
 
 /** A GET against one upstream: `template` names the route for logs and metrics, never the ids. */
@@ -108,15 +110,13 @@ export class ServiceClient {
    * parsed value.
    */
   get<T>(route: Route, call: CallOptions, parse: (body: unknown) => T): Promise<T | typeof NOT_FOUND> {
-    // A request whose own budget is shorter than the service timeout calls alone: a shared call must run on the
-    // service's deadline, not on one client's, and a client's short budget must not hold another's call to it.
-    if (!this.config.dedupe || call.deadline < Date.now() + this.config.timeoutMs) return this.call(route, call, parse);
+    // A request whose client asked for a shorter budget calls alone: its short deadline must not cut the call short
+    // for others. Every other request has the operator's budget, so the first caller's deadline is the earliest of all.
+    if (!this.config.dedupe || call.clientShortened) return this.call(route, call, parse);
     const query = route.searchParams ? new URLSearchParams(route.searchParams as Record<string, string>).toString() : '';
     const key = `${call.shareKey ?? ''}\n${route.path}?${query}`;
     const joining = this.flights.has(key);
-    const flight = this.flights.join(key, call.signal, (signal) =>
-      this.call(route, { ...call, signal, deadline: Number.POSITIVE_INFINITY }, parse),
-    );
+    const flight = this.flights.join(key, call.signal, (signal) => this.call(route, { ...call, signal }, parse));
     return joining ? this.watchJoined(route, call, flight) : flight;
   }
 
@@ -132,7 +132,7 @@ export class ServiceClient {
     };
     flight.then(
       (value) => end(value === NOT_FOUND ? 'not-found' : 'ok'),
-      (error: unknown) => end(error instanceof UpstreamFailure ? error.code : 'cancelled'),
+      (error: unknown) => end(error instanceof UpstreamFailure && !call.signal?.aborted ? error.code : 'cancelled'),
     );
     return flight;
   }
@@ -276,7 +276,8 @@ export class ServiceClient {
   private recordOutcome(admission: Admission, run: Run, result: AttemptResult<unknown>): void {
     if (!this.breaker) return;
     // A cancelled call says nothing about the upstream, nor does a timeout that a client's shorter budget caused.
-    const cutByClient = !result.ok && result.problem.code === 'TIMEOUT' && run.budgetMs < this.config.timeoutMs;
+    const cutByClient =
+      !result.ok && result.problem.code === 'TIMEOUT' && run.call.clientShortened === true && run.budgetMs < this.config.timeoutMs;
     if (run.call.signal?.aborted || cutByClient) return this.breaker.release(admission);
     const unwell = !result.ok && (result.problem.code !== 'HTTP_ERROR' || isUnwellStatus(result.problem.httpStatus));
     this.breaker.record(admission, unwell);

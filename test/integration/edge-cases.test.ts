@@ -68,6 +68,18 @@ describe('client budgets', () => {
   });
 });
 
+describe('operator budgets', () => {
+  it('timeouts under an operator budget shorter than the service timeout still open the breaker', async () => {
+    gw = await startGateway({ env: { REQUEST_TIMEOUT_MS: '150', USERS_BREAKER_FAILURES: '3' }, demo: { knobs: { users: { hang: true } } } });
+    for (let i = 0; i < 3; i++) {
+      expect((await gw.query(`{ user(id: "${i + 1}") { name } }`)).body.extensions.errors[0].code).toBe('TIMEOUT');
+    }
+    const { body, ms } = await gw.query(`{ user(id: "9") { name } }`);
+    expect(body.extensions.errors[0].code).toBe('CIRCUIT_OPEN');
+    expect(ms).toBeLessThan(100);
+  });
+});
+
 describe('in-flight sharing seen per request', () => {
   it('a request that joined another\'s call lists it in its own upstream trace, marked shared', async () => {
     gw = await startGateway({ demo: { knobs: { users: { latencyMs: 150 } } } });

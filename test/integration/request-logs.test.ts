@@ -123,4 +123,18 @@ describe('request logs and metrics of an incremental (@defer) response', () => {
     expect(total(metrics, 'gateway_graphql_responses_total', { result: 'partial' })).toBe(1);
     expect(total(metrics, 'gateway_graphql_responses_total', { result: 'ok' })).toBe(0);
   });
+
+  it('log and count a @defer request refused with 406 (the client accepts no incremental format)', async () => {
+    const logs = captureLogs('info');
+    gateway = await startGateway({ logger: logs.logger });
+    const response = await fetch(gateway.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', accept: 'application/json' },
+      body: JSON.stringify({ query: 'query D { dashboard(userId: "1") { user { name } ... @defer { orders { id } } } }' }),
+    });
+    expect(response.status).toBe(406);
+    await response.text();
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(logs.lines().filter((line) => String(line['msg']).startsWith('graphql request'))).toHaveLength(1);
+  });
 });
