@@ -5,7 +5,7 @@ import { FailureCollector } from './errors/collector.js';
 import { createLoaders, type Loaders, type ServiceClients } from './loaders/index.js';
 import { upstreamHeaders } from './security/forward-headers.js';
 import type { CallObserver } from './upstream/observe.js';
-import type { CallOptions } from './upstream/service-client.js';
+import type { CallOptions } from './upstream/call.js';
 
 /** What the gateway adds to Yoga's context. Built fresh for every request. */
 export interface RequestState {

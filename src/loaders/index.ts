@@ -1,7 +1,8 @@
 import type DataLoader from 'dataloader';
 import type { ServiceName } from '../config.js';
 import { READS, type KeyedRead, type NotificationRow, type OrderRow, type ProductRow, type SalesRow, type StockRow, type UserRow } from '../upstream/endpoints.js';
-import type { CallOptions, ServiceClient } from '../upstream/service-client.js';
+import type { CallOptions } from '../upstream/call.js';
+import type { ServiceClient } from '../upstream/service-client.js';
 import { manyByKey, oneByKey } from './keyed-loader.js';
 
 export type ServiceClients = { readonly [S in ServiceName]: ServiceClient };

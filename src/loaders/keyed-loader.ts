@@ -2,7 +2,8 @@ import DataLoader from 'dataloader';
 import { z } from 'zod';
 import type { KeyedRead } from '../upstream/endpoints.js';
 import { listValue, pathSegment } from '../upstream/ids.js';
-import { NOT_FOUND, ShapeError, type CallOptions, type Route, type ServiceClient } from '../upstream/service-client.js';
+import { NOT_FOUND, ShapeError, type CallOptions, type Route } from '../upstream/call.js';
+import type { ServiceClient } from '../upstream/service-client.js';
 
 /**
  * A per-request DataLoader over one keyed read. With batching on, the keys of

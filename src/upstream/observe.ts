@@ -43,3 +43,17 @@ export interface CallTracker {
 }
 
 export type CallObserver = (start: CallStart) => CallTracker | undefined;
+
+/** Starts watching one call: each observer may hand back a tracker. */
+export function startTracking(observers: readonly CallObserver[], start: CallStart): CallTracker[] {
+  return observers.length === 0 ? [] : observers.flatMap((observe) => observe(start) ?? []);
+}
+
+export function endTracking(trackers: readonly CallTracker[], end: CallEnd): void {
+  for (const tracker of trackers) tracker.ended?.(end);
+}
+
+/** Headers the trackers add to every attempt (e.g. `traceparent`), over the call's own. */
+export function withTrackerHeaders(headers: Readonly<Record<string, string>>, trackers: readonly CallTracker[]): Readonly<Record<string, string>> {
+  return trackers.some((tracker) => tracker.headers) ? Object.assign({}, headers, ...trackers.map((tracker) => tracker.headers)) : headers;
+}

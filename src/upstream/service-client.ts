@@ -1,52 +1,15 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { ServiceConfig } from '../config.js';
-import { badResponse, classifyRequestError, classifyStatus, timedOut, type AttemptProblem } from '../errors/classify.js';
+import { timedOut, type AttemptProblem } from '../errors/classify.js';
 import { UpstreamFailure } from '../errors/upstream-failure.js';
+import { sendAttempt, type AttemptResult } from './attempt.js';
+import { NOT_FOUND, type CallOptions, type Route } from './call.js';
 import { CircuitBreaker, type Admission, type BreakerState } from './circuit-breaker.js';
 import type { UpstreamHttp } from './http.js';
-import type { CallEnd, CallObserver, CallTracker } from './observe.js';
+import { endTracking, startTracking, withTrackerHeaders, type CallEnd, type CallObserver, type CallTracker } from './observe.js';
 import { RetryBudget } from './retry-budget.js';
 import { SharedFlights } from './shared-flights.js';
 import { Slots, SlotTimeout } from './slots.js';
-
-/** What one GraphQL request lends to every upstream call it causes. */
-export interface CallOptions {
-  /** Epoch ms at which the GraphQL request's budget ends. */
-  readonly deadline: number;
-  /** Aborts when the client goes away. */
-  readonly signal?: AbortSignal;
-  /** Headers sent with every call (request id, trace context, allowed client headers). */
-  readonly headers: Readonly<Record<string, string>>;
-  /** Watchers of this request's calls only (e.g. the upstream trace in `extensions`). */
-  readonly observers?: readonly CallObserver[];
-  /**
-   * Identifies the credentials this request forwards upstream: requests share
-   * an in-flight call only when their keys are equal. Empty when nothing is
-   * forwarded.
-   */
-  readonly shareKey?: string;
-  /** The client asked (x-request-timeout-ms) for less than the operator's request budget. */
-  readonly clientShortened?: boolean;
-}
-
-/** A GET against one upstream: `template` names the route for logs and metrics, never the ids. */
-export interface Route {
-  readonly template: string;
-  readonly path: string;
-  readonly searchParams?: Readonly<Record<string, string>>;
-  /** A 404 means "no such key" (null, no error) rather than a failure. */
-  readonly notFoundIsNull: boolean;
-  /** Keys carried: 1 for a per-key call. */
-  readonly keys: number;
-  readonly batch: boolean;
-}
-
-export const NOT_FOUND: unique symbol = Symbol('not found');
-
-/** Thrown by a body parser when the JSON is not the documented shape. */
-export class ShapeError extends Error {
-  override readonly name = 'ShapeError';
-}
 
 // Below this, an attempt (or a retry) has no real chance to complete.
 const MIN_ATTEMPT_MS = 20;
@@ -67,10 +30,6 @@ interface Run {
   /** A reset on a reused keep-alive socket gets one retry that costs nothing. */
   freeRetryUsed: boolean;
 }
-
-type AttemptResult<T> =
-  | { readonly ok: true; readonly value: T | typeof NOT_FOUND }
-  | { readonly ok: false; readonly problem: AttemptProblem; readonly onReusedSocket: boolean };
 
 /**
  * The typed client of one upstream. Every call goes through its circuit
@@ -122,14 +81,10 @@ export class ServiceClient {
 
   /** A request that joined another's call still sees it in its own trace and log line (0 attempts of its own). */
   private watchJoined<T>(route: Route, call: CallOptions, flight: Promise<T>): Promise<T> {
-    const observers = call.observers ?? [];
-    if (observers.length === 0) return flight;
+    const trackers = startTracking(call.observers ?? [], { ...this.callStart(route), shared: true });
+    if (trackers.length === 0) return flight;
     const started = Date.now();
-    const start = { service: this.name, route: route.template, keys: route.keys, batch: route.batch, shared: true };
-    const trackers = observers.flatMap((observe) => observe(start) ?? []);
-    const end = (outcome: CallEnd['outcome']) => {
-      for (const tracker of trackers) tracker.ended?.({ attempts: 0, durationMs: Date.now() - started, outcome });
-    };
+    const end = (outcome: CallEnd['outcome']) => endTracking(trackers, { attempts: 0, durationMs: Date.now() - started, outcome });
     flight.then(
       (value) => end(value === NOT_FOUND ? 'not-found' : 'ok'),
       (error: unknown) => end(error instanceof UpstreamFailure && !call.signal?.aborted ? error.code : 'cancelled'),
@@ -140,14 +95,11 @@ export class ServiceClient {
   private async call<T>(route: Route, call: CallOptions, parse: (body: unknown) => T): Promise<T | typeof NOT_FOUND> {
     const started = Date.now();
     const deadline = Math.min(started + this.config.timeoutMs, call.deadline);
-    const trackers = this.startTrackers(route, call);
-    const headers = trackers.some((tracker) => tracker.headers)
-      ? Object.assign({}, call.headers, ...trackers.map((tracker) => tracker.headers))
-      : call.headers;
+    const trackers = startTracking(call.observers ? [...this.observers, ...call.observers] : this.observers, this.callStart(route));
     const run: Run = {
       route,
       call,
-      headers,
+      headers: withTrackerHeaders(call.headers, trackers),
       trackers,
       deadline,
       budgetMs: Math.max(0, deadline - started),
@@ -155,13 +107,20 @@ export class ServiceClient {
       lastStatus: undefined,
       freeRetryUsed: false,
     };
+    const end = (outcome: CallEnd['outcome']) =>
+      endTracking(trackers, {
+        attempts: run.attempts,
+        durationMs: Date.now() - started,
+        outcome,
+        ...(run.lastStatus === undefined ? {} : { status: run.lastStatus }),
+      });
     try {
       const value = await this.run(run, parse);
-      this.endTrackers(run, started, value === NOT_FOUND ? 'not-found' : 'ok');
+      end(value === NOT_FOUND ? 'not-found' : 'ok');
       return value;
     } catch (error) {
       // A call nobody waits for any more is not the upstream's failure (metrics, spans).
-      if (error instanceof UpstreamFailure) this.endTrackers(run, started, run.call.signal?.aborted ? 'cancelled' : error.code);
+      if (error instanceof UpstreamFailure) end(run.call.signal?.aborted ? 'cancelled' : error.code);
       throw error;
     }
   }
@@ -210,66 +169,27 @@ export class ServiceClient {
 
   private async attempt<T>(run: Run, parse: (body: unknown) => T): Promise<AttemptResult<T>> {
     const started = Date.now();
-    run.lastStatus = undefined;
-    const result = await this.tryOnce(run, parse);
+    const result = await sendAttempt({
+      service: this.name,
+      got: this.http.got,
+      route: run.route,
+      headers: run.headers,
+      signal: run.call.signal,
+      remainingMs: run.deadline - started,
+      budgetMs: run.budgetMs,
+      connectTimeoutMs: this.config.connectTimeoutMs,
+      maxResponseBytes: this.config.maxResponseBytes,
+      parse,
+    });
+    run.lastStatus = result.status;
     const attempt = {
       attempt: run.attempts,
       durationMs: Date.now() - started,
-      ...(run.lastStatus === undefined ? {} : { status: run.lastStatus }),
+      ...(result.status === undefined ? {} : { status: result.status }),
       ...(result.ok ? {} : { code: result.problem.code }),
     };
     for (const tracker of run.trackers) tracker.attemptEnded?.(attempt);
     return result;
-  }
-
-  private async tryOnce<T>(run: Run, parse: (body: unknown) => T): Promise<AttemptResult<T>> {
-    const remaining = run.deadline - Date.now();
-    const maxBytes = this.config.maxResponseBytes;
-    let onReusedSocket = false;
-    let tooLarge = false;
-    const fail = (problem: AttemptProblem): AttemptResult<T> => ({ ok: false, problem, onReusedSocket });
-    let response;
-    try {
-      const pending = this.http.got.get(run.route.path, {
-        searchParams: run.route.searchParams,
-        headers: run.headers,
-        signal: run.call.signal,
-        strictContentLength: true,
-        // Per attempt: connect, first byte (headers) and the whole attempt, body included (a drip is cut too).
-        // The attempt may use what is left of the call's deadline, so a stalled attempt leaves no time to retry.
-        timeout: { connect: Math.min(remaining, this.config.connectTimeoutMs), response: remaining, request: remaining },
-      });
-      pending.on('request', (request) => (onReusedSocket = request.reusedSocket));
-      // Checked as the body streams in (and against Content-Length up front), so a huge body is never buffered.
-      pending.on('downloadProgress', ({ transferred, total }) => {
-        if (transferred > maxBytes || (total !== undefined && total > maxBytes)) {
-          tooLarge = true;
-          pending.cancel();
-        }
-      });
-      response = await pending;
-    } catch (error) {
-      if (tooLarge) return fail(badResponse(this.name, `body larger than ${maxBytes} bytes`));
-      return fail(classifyRequestError(this.name, error, run.budgetMs));
-    }
-    const status = (run.lastStatus = response.statusCode);
-    if (status === 404 && run.route.notFoundIsNull) return { ok: true, value: NOT_FOUND };
-    if (status < 200 || status >= 300) return fail(classifyStatus(this.name, status, response.headers['retry-after']));
-    const contentType = response.headers['content-type'] ?? '';
-    if (!/^application\/(?:[\w.+-]+\+)?json\b/i.test(contentType)) return fail(badResponse(this.name, 'not JSON (content type)'));
-    let body: unknown;
-    try {
-      // A `__proto__` key becomes an own property here, and the shape check copies only documented fields.
-      body = JSON.parse(response.body);
-    } catch {
-      return fail(badResponse(this.name, 'not valid JSON'));
-    }
-    try {
-      return { ok: true, value: parse(body) };
-    } catch (error) {
-      if (error instanceof ShapeError) return fail(badResponse(this.name, error.message));
-      throw error;
-    }
   }
 
   /** Feeds the breaker: only what says the upstream is unwell counts as a failure. */
@@ -303,21 +223,8 @@ export class ServiceClient {
     return delayMs;
   }
 
-  private startTrackers(route: Route, call: CallOptions): CallTracker[] {
-    const observers = call.observers ? [...this.observers, ...call.observers] : this.observers;
-    if (observers.length === 0) return [];
-    const start = { service: this.name, route: route.template, keys: route.keys, batch: route.batch };
-    return observers.flatMap((observe) => observe(start) ?? []);
-  }
-
-  private endTrackers(run: Run, started: number, outcome: CallEnd['outcome']): void {
-    const end = {
-      attempts: run.attempts,
-      durationMs: Date.now() - started,
-      outcome,
-      ...(run.lastStatus === undefined ? {} : { status: run.lastStatus }),
-    };
-    for (const tracker of run.trackers) tracker.ended?.(end);
+  private callStart(route: Route) {
+    return { service: this.name, route: route.template, keys: route.keys, batch: route.batch };
   }
 
   private failure(problem: AttemptProblem, attempts: number): UpstreamFailure {
