@@ -1,16 +1,17 @@
-import { availableParallelism } from 'node:os';
-
 /**
  * Environment -> frozen, typed Config. This is the only module that reads the
- * environment; everything below receives the Config. Each setting is read by
- * its own reader, which names the variable and echoes the bad value, so a
- * misconfigured start-up stops with one line an operator can act on.
+ * environment (through the readers of env-readers.ts); everything below
+ * receives the Config. A bad value stops start-up with one line naming the
+ * variable.
  */
-
-import type { BreakerSettings } from './upstream/circuit-breaker.js';
-import type { RetryBudgetSettings } from './upstream/retry-budget.js';
+import { availableParallelism } from 'node:os';
+import { ConfigError, deepFreeze, present, readBoolean, readInteger, readOrigins, readUrl, readWord, type Env } from './env-readers.js';
 import { NEVER_FORWARDED } from './security/forward-headers.js';
 import { loadTrustedDocuments, type TrustedDocuments } from './security/trusted-documents.js';
+import type { BreakerSettings } from './upstream/circuit-breaker.js';
+import type { RetryBudgetSettings } from './upstream/retry-budget.js';
+
+export { ConfigError } from './env-readers.js';
 
 export const SERVICE_NAMES = ['users', 'orders', 'notifications', 'products', 'inventory'] as const;
 export type ServiceName = (typeof SERVICE_NAMES)[number];
@@ -123,13 +124,6 @@ export type LogLevel = (typeof LOG_LEVELS)[number];
 
 export const UPSTREAM_TRACE_MODES = ['off', 'header', 'always'] as const;
 export type UpstreamTraceMode = (typeof UPSTREAM_TRACE_MODES)[number];
-
-/** A setting that cannot be used; its message is the one line printed at start-up. */
-export class ConfigError extends Error {
-  override readonly name = 'ConfigError';
-}
-
-type Env = Readonly<Record<string, string | undefined>>;
 
 export function loadConfig(env: Env): Config {
   const services = Object.fromEntries(
@@ -266,65 +260,6 @@ export function servicesWithoutUrl(config: Config): ServiceName[] {
   return SERVICE_NAMES.filter((name) => config.services[name].baseUrl === undefined);
 }
 
-// --- readers: each names the variable and echoes what it could not use -----
-
-function present(env: Env, name: string): string | undefined {
-  const raw = env[name];
-  return raw === undefined || raw.trim() === '' ? undefined : raw.trim();
-}
-
-function readInteger(
-  env: Env,
-  name: string,
-  fallback: number,
-  { min, max = Number.MAX_SAFE_INTEGER }: { min: number; max?: number },
-): number {
-  const raw = present(env, name);
-  if (raw === undefined) return fallback;
-  const value = /^-?\d+$/.test(raw) ? Number(raw) : Number.NaN;
-  if (!Number.isSafeInteger(value) || value < min || value > max) {
-    const range = max === Number.MAX_SAFE_INTEGER ? `>= ${min}` : `from ${min} to ${max}`;
-    throw new ConfigError(`${name}: expected a whole number ${range}, got ${JSON.stringify(raw)}`);
-  }
-  return value;
-}
-
-function readBoolean(env: Env, name: string, fallback: boolean): boolean {
-  const raw = present(env, name)?.toLowerCase();
-  if (raw === undefined) return fallback;
-  if (raw === 'true') return true;
-  if (raw === 'false') return false;
-  throw new ConfigError(`${name}: expected "true" or "false", got ${JSON.stringify(raw)}`);
-}
-
-function readWord<W extends string>(env: Env, name: string, fallback: W, words: readonly W[]): W {
-  const raw = present(env, name)?.toLowerCase();
-  if (raw === undefined) return fallback;
-  if ((words as readonly string[]).includes(raw)) return raw as W;
-  throw new ConfigError(`${name}: expected one of ${words.join(', ')}, got ${JSON.stringify(raw)}`);
-}
-
-/** The URL itself is not echoed: it may carry credentials. */
-function readUrl(env: Env, name: string): URL | undefined {
-  const raw = present(env, name);
-  if (raw === undefined) return undefined;
-  let url: URL;
-  try {
-    url = new URL(raw);
-  } catch {
-    throw new ConfigError(`${name}: not an absolute URL`);
-  }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    throw new ConfigError(`${name}: expected an http:// or https:// URL, got scheme "${url.protocol}"`);
-  }
-  if (url.search || url.hash) {
-    throw new ConfigError(`${name}: a base URL takes no query string or fragment`);
-  }
-  // got's prefixUrl joins paths textually; a trailing slash makes "base + route" unambiguous.
-  if (!url.pathname.endsWith('/')) url.pathname += '/';
-  return url;
-}
-
 const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9a-z-]+$/;
 
 function readHeaderNames(env: Env, name: string): string[] {
@@ -340,25 +275,6 @@ function readHeaderNames(env: Env, name: string): string[] {
   return names;
 }
 
-/** `*` (or unset) means any origin, without credentials; otherwise a list of exact origins. */
-function readOrigins(env: Env, name: string): string[] | undefined {
-  const raw = present(env, name);
-  if (raw === undefined || raw === '*') return undefined;
-  return raw.split(',').map((part) => {
-    const origin = part.trim().replace(/\/$/, '');
-    let url: URL | undefined;
-    try {
-      url = new URL(origin);
-    } catch {
-      url = undefined;
-    }
-    if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:') || url.origin !== origin) {
-      throw new ConfigError(`${name}: expected "*" or a comma-separated list of origins like https://app.example.com, got ${JSON.stringify(part.trim())}`);
-    }
-    return origin;
-  });
-}
-
 function readTrustedDocuments(env: Env, name: string): TrustedDocuments | undefined {
   const path = present(env, name);
   if (path === undefined) return undefined;
@@ -367,12 +283,4 @@ function readTrustedDocuments(env: Env, name: string): TrustedDocuments | undefi
   } catch (error) {
     throw new ConfigError(`${name}: ${path}: ${error instanceof Error ? error.message : String(error)}`);
   }
-}
-
-function deepFreeze<T>(value: T): T {
-  if (value && typeof value === 'object' && !(value instanceof URL)) {
-    for (const inner of Object.values(value)) deepFreeze(inner);
-    Object.freeze(value);
-  }
-  return value;
 }
