@@ -15,6 +15,8 @@ export function useRequestLog(logger: Logger, ledger: RequestLedger, endpoint = 
       if (url.pathname !== endpoint) return;
       // Written once the whole response is produced, so a deferred part's failures are in the line too.
       ledger.whenDone(request, (record) => {
+      // Not an operation (a GraphiQL page view, a CORS preflight): nothing to report, as in the metrics.
+      if (record.operationType === undefined && record.graphqlErrors === 0) return;
       const failed = Object.values(record.failures).reduce((sum, count) => sum + count, 0);
       logger.info(
         {
