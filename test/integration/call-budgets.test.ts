@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { DEFAULT_QUERY } from '../../src/graphiql.js';
+import { ClientDashboardDocument } from '../../examples/client/dashboard.js';
+import { DEFAULT_QUERY, DEFER_QUERY, PARTIAL_FAILURE_QUERY } from '../../src/graphiql.js';
+import { postIncremental } from '../helpers/incremental.js';
 import { callCounts, startGateway, type TestGateway } from '../helpers/gateway.js';
 
 /**
@@ -13,6 +15,11 @@ const OPERATIONS: Array<{ name: string; query: string; variables?: Record<string
   {
     name: 'GraphiQL default dashboard',
     query: DEFAULT_QUERY,
+    calls: { users: 1, orders: 1, notifications: 1, products: 1, inventory: 1 },
+  },
+  {
+    name: 'the example client\'s dashboard',
+    query: String(ClientDashboardDocument),
     calls: { users: 1, orders: 1, notifications: 1, products: 1, inventory: 1 },
   },
   {
@@ -47,5 +54,20 @@ describe('upstream calls per operation', () => {
     expect(body.errors).toBeUndefined();
     expect(body.extensions).toBeUndefined();
     expect(callCounts(gw.demo)).toEqual(calls);
+  });
+});
+
+describe('upstream calls of the GraphiQL tabs that fail or stream', () => {
+  it('partial failure: the failing notifications call is tried 3 times (RETRIES=2), the rest once', async () => {
+    const { body } = await gw.query(PARTIAL_FAILURE_QUERY);
+    expect(body.extensions.errors).toEqual([expect.objectContaining({ service: 'notifications', attempts: 3 })]);
+    // The demo's unlucky user has two orders (p1, p2): products and stock in one batch each.
+    expect(callCounts(gw.demo)).toEqual({ users: 1, orders: 1, notifications: 3, products: 1, inventory: 1 });
+  });
+
+  it('@defer: the deferred part costs its one call, as without @defer', async () => {
+    const { parts } = await postIncremental(gw.url, 'multipart', { query: DEFER_QUERY });
+    expect(parts.length).toBeGreaterThan(1);
+    expect(callCounts(gw.demo)).toEqual({ users: 1, orders: 1, notifications: 1, products: 0, inventory: 0 });
   });
 });
