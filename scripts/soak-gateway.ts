@@ -2,6 +2,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { loadConfig, withUpstreamUrls } from '../src/config.js';
+import { loadTracing } from '../src/observability/index.js';
 import { createGateway } from '../src/server.js';
 
 /**
@@ -10,7 +11,8 @@ import { createGateway } from '../src/server.js';
  * RSS, heap, open sockets and event-loop delay as one JSON line on stdout.
  */
 const config = withUpstreamUrls(loadConfig(process.env), {});
-const gateway = createGateway(config);
+const tracing = await loadTracing(config);
+const gateway = createGateway(config, tracing ? { tracing } : {});
 const server = http.createServer(gateway.yoga);
 server.listen(0, '127.0.0.1', () => {
   const { port } = server.address() as AddressInfo;

@@ -8,7 +8,7 @@ import { upstreamCallLog, useRequestLog, yogaLogger } from './logging.js';
 import { allClosed, createUpstreamMetrics, type BreakerStates } from './metrics.js';
 import { useReadiness } from './readiness.js';
 import { RequestLedger, useRequestLedger } from './request-ledger.js';
-import { createTracing } from './tracing.js';
+import type { Tracing } from './tracing.js';
 import { registrySource, useGraphQLMetrics, useMetricsEndpoint, type MetricsSource } from './use-metrics.js';
 
 export type { BreakerState, BreakerStates } from './metrics.js';
@@ -21,6 +21,19 @@ export interface ObservabilityOptions {
   readonly breakerStates?: BreakerStates;
   /** What `/metrics` serves; defaults to this gateway's registry (a cluster worker asks the primary). */
   readonly metricsSource?: (local: Registry) => MetricsSource;
+  /** From `loadTracing`: required when OTEL_EXPORTER_OTLP_ENDPOINT is set, absent otherwise. */
+  readonly tracing?: Tracing;
+}
+
+/**
+ * The OpenTelemetry SDK, loaded only when an endpoint is configured: without
+ * one, tracing costs nothing, not even the ~25 MB its modules take in memory.
+ */
+export async function loadTracing(config: GatewayConfig, logger?: Logger): Promise<Tracing | undefined> {
+  const endpoint = config.operations.otlpEndpoint;
+  if (!endpoint) return undefined;
+  const { createTracing } = await import('./tracing.js');
+  return createTracing({ endpoint, serviceName: config.operations.otelServiceName, logger: logger ?? pino({ level: 'silent' }) });
 }
 
 export interface Observability {
@@ -47,8 +60,10 @@ export function createObservability(
   const breakerStates = options.breakerStates ?? allClosed;
   const ledger = new RequestLedger(upstreamCallLog(logger));
   const metrics = createUpstreamMetrics({ breakerStates, inFlight });
-  const endpoint = config.operations.otlpEndpoint;
-  const tracing = endpoint ? createTracing({ endpoint, serviceName: config.operations.otelServiceName, logger }) : undefined;
+  const tracing = options.tracing;
+  if (config.operations.otlpEndpoint && !tracing) {
+    throw new Error('OTEL_EXPORTER_OTLP_ENDPOINT is set: build the gateway with { tracing: await loadTracing(config, logger) }');
+  }
   let draining = false;
   return {
     observers: tracing ? [metrics.observer, tracing.observer] : [metrics.observer],

@@ -2,6 +2,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { GatewayConfig } from '../config.js';
 import type { Logger } from '../logger.js';
+import { loadTracing } from '../observability/index.js';
 import { createGateway, type Gateway, type GatewayOptions } from '../server.js';
 import { drainAndClose } from './shutdown.js';
 
@@ -15,7 +16,8 @@ export interface Serving {
 
 /** Builds the gateway, serves it on the configured port with bounded header/request times. */
 export async function serveGateway(config: GatewayConfig, logger: Logger, options: GatewayOptions = {}): Promise<Serving> {
-  const gateway = createGateway(config, { logger, ...options });
+  const tracing = await loadTracing(config, logger);
+  const gateway = createGateway(config, { logger, ...(tracing ? { tracing } : {}), ...options });
   const server = http.createServer(gateway.yoga);
   // A client may not dribble headers or a body forever; keep-alive stays at Node's 5 s.
   server.headersTimeout = 10_000;

@@ -2,6 +2,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { loadConfig, withUpstreamUrls, type GatewayConfig, type ServiceName } from '../../src/config.js';
 import { startDemoUpstreams, type DemoOptions, type DemoUpstreams } from '../../src/demo/server.js';
+import { loadTracing } from '../../src/observability/index.js';
 import { createGateway, type Gateway, type GatewayOptions } from '../../src/server.js';
 
 export interface GraphQLAnswer {
@@ -33,7 +34,8 @@ export interface TestGatewayOptions extends GatewayOptions {
 export async function startGateway(options: TestGatewayOptions = {}): Promise<TestGateway> {
   const demo = await startDemoUpstreams(options.demo);
   const config = withUpstreamUrls(loadConfig(options.env ?? {}), { ...demo.urls, ...options.urls });
-  const gateway = createGateway(config, options);
+  const tracing = await loadTracing(config, options.logger);
+  const gateway = createGateway(config, { ...(tracing ? { tracing } : {}), ...options });
   const server = http.createServer(gateway.yoga);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
