@@ -1,5 +1,5 @@
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
+import net, { type AddressInfo } from 'node:net';
 
 /** A loopback HTTP server for one test, recording every request path it sees. */
 export interface TestUpstream {
@@ -29,11 +29,28 @@ export async function startUpstream(handler: http.RequestListener): Promise<Test
   };
 }
 
-/** A URL on which nothing listens: the port was free a moment ago and is closed now. */
+/**
+ * A URL on which nothing listens. The port is a privileged one (below 1024),
+ * checked to refuse connections: a port freed by closing a port-0 server is
+ * back in the ephemeral range, and a parallel test file's server may be
+ * handed it a moment later (CI once saw the "closed port" answer with an HTTP error).
+ */
 export async function closedPortUrl(): Promise<URL> {
-  const upstream = await startUpstream(() => {});
-  await upstream.close();
-  return upstream.url;
+  for (let port = 1; port < 1024; port += 1) {
+    if (await refuses(port)) return new URL(`http://127.0.0.1:${port}/`);
+  }
+  throw new Error('no closed port below 1024 on 127.0.0.1');
+}
+
+function refuses(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = net.connect({ port, host: '127.0.0.1' });
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(false);
+    });
+    socket.once('error', (error: NodeJS.ErrnoException) => resolve(error.code === 'ECONNREFUSED'));
+  });
 }
 
 export function sendJson(response: http.ServerResponse, status: number, body: unknown): void {
