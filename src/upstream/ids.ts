@@ -6,16 +6,17 @@
 
 export const MAX_ID_LENGTH = 128;
 
-// Path/query/fragment syntax, the list separator, escapes, and all controls (C0, DEL, C1).
-// eslint-disable-next-line no-control-regex
-const FORBIDDEN = /[/\\?#%,;\u0000-\u0020\u007f-\u009f]/u;
+// Path/query/fragment syntax, the list separator, escapes, every control (Cc), every space or line separator (Z),
+// and invisible formatting (Cf: zero-width characters, bidi overrides), which would let two ids that look alike
+// in a log, a trace or an error message be different keys.
+const FORBIDDEN = /[/\\?#%,;\p{Cc}\p{Cf}\p{Z}]/u;
 
 /** Why `id` cannot be sent upstream, or `undefined` when it can. */
 export function idProblem(id: string): string | undefined {
   if (id.length === 0) return 'is empty';
   if (id.length > MAX_ID_LENGTH) return `is longer than ${MAX_ID_LENGTH} characters`;
   if (id === '.' || id === '..') return 'is a dot segment';
-  if (FORBIDDEN.test(id)) return 'contains a character that is not allowed (/ \\ ? # % , ; whitespace or control)';
+  if (FORBIDDEN.test(id)) return 'contains a character that is not allowed (/ \\ ? # % , ; whitespace, control or invisible formatting)';
   try {
     encodeURIComponent(id); // throws on lone surrogates
   } catch {

@@ -6,7 +6,7 @@ describe('id rules', () => {
     expect(idProblem(id)).toBeUndefined();
   });
 
-  it.each(['', '.', '..', '../admin', 'a/b', 'a\\b', 'a?x=1', 'a#frag', '%2e%2e', '1,2', 'a;b', 'a b', 'tab\there', 'nl\n', 'nul\u0000', 'del\u007f', 'x'.repeat(129), '\ud800'])(
+  it.each(['', '.', '..', '../admin', 'a/b', 'a\\b', 'a?x=1', 'a#frag', '%2e%2e', '1,2', 'a;b', 'a b', 'tab\there', 'nl\n', 'nul\u0000', 'del\u007f', 'x'.repeat(129), '\ud800', 'nbsp\u00a0', 'ls\u2028', 'zw\u200b', 'rlo\u202e', 'bom\ufeff', 'ideo\u3000'])(
     'refuses %j',
     (id) => {
       expect(idProblem(id)).toEqual(expect.any(String));
