@@ -127,11 +127,16 @@ export class ServiceClient {
 
   private async run<T>(run: Run, parse: (body: unknown) => T): Promise<T | typeof NOT_FOUND> {
     this.retryBudget.onCall();
+    // Once an attempt has failed, a retry the gateway declines to make (breaker just opened, no budget left, no
+    // free slot) ends the call with that attempt's failure: the client learns what the upstream did, not that a
+    // retry was skipped. Only a call that never reached the upstream reports CIRCUIT_OPEN or a gateway-side TIMEOUT.
+    let failed: AttemptProblem | undefined;
+    const stop = (instead: UpstreamFailure) => (failed ? this.failure(failed, run.attempts) : instead);
     for (;;) {
-      if (run.deadline - Date.now() < MIN_ATTEMPT_MS) throw this.failure(timedOut(this.name, run.budgetMs), run.attempts);
+      if (run.deadline - Date.now() < MIN_ATTEMPT_MS) throw stop(this.failure(timedOut(this.name, run.budgetMs), run.attempts));
       const admission = this.breaker ? this.breaker.admit() : 'call';
       if (!admission) {
-        throw new UpstreamFailure(this.name, 'CIRCUIT_OPEN', `${this.name} is failing; the gateway is not calling it for now`, run.attempts);
+        throw stop(new UpstreamFailure(this.name, 'CIRCUIT_OPEN', `${this.name} is failing; the gateway is not calling it for now`, run.attempts));
       }
       let release: () => void;
       try {
@@ -139,14 +144,16 @@ export class ServiceClient {
       } catch (error) {
         this.breaker?.release(admission);
         const saturated = error instanceof SlotTimeout && error.queueFull;
-        throw saturated
-          ? new UpstreamFailure(this.name, 'TIMEOUT', `${this.name} is saturated: too many calls already waiting`, run.attempts)
-          : this.failure(timedOut(this.name, run.budgetMs), run.attempts);
+        throw stop(
+          saturated
+            ? new UpstreamFailure(this.name, 'TIMEOUT', `${this.name} is saturated: too many calls already waiting`, run.attempts)
+            : this.failure(timedOut(this.name, run.budgetMs), run.attempts),
+        );
       }
       if (run.deadline - Date.now() < MIN_ATTEMPT_MS) {
         release();
         this.breaker?.release(admission);
-        throw this.failure(timedOut(this.name, run.budgetMs), run.attempts);
+        throw stop(this.failure(timedOut(this.name, run.budgetMs), run.attempts));
       }
       run.attempts++;
       let result: AttemptResult<T>;
@@ -157,6 +164,7 @@ export class ServiceClient {
       }
       this.recordOutcome(admission, run, result);
       if (result.ok) return result.value;
+      failed = result.problem;
       const delayMs = this.retryDelay(run, result);
       if (delayMs === undefined) throw this.failure(result.problem, run.attempts);
       try {

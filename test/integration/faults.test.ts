@@ -252,4 +252,17 @@ describe('an always-503 upstream under steady load', () => {
     expect(orders!.hits).toHaveLength(7);
     expect(callCounts(gw!.demo).users).toBeGreaterThan(0);
   });
+
+  it('a retry refused because the breaker just opened reports the 503 the upstream sent, not CIRCUIT_OPEN', async () => {
+    await withFaultyOrders(fault.status(503), { ORDERS_BREAKER_FAILURES: '5', ORDERS_RETRIES: '2' });
+    const first = await gw!.query(DASHBOARD);
+    expect(first.body.extensions.errors[0]).toMatchObject({ code: 'HTTP_ERROR', httpStatus: 503, attempts: 3 });
+    // Two more failed attempts open the breaker; the third try is refused, but both attempts reached orders.
+    const second = await gw!.query(DASHBOARD);
+    expect(second.body.extensions.errors[0]).toMatchObject({ code: 'HTTP_ERROR', httpStatus: 503, attempts: 2 });
+    expect(orders!.hits).toHaveLength(5);
+    const third = await gw!.query(DASHBOARD);
+    expect(third.body.extensions.errors[0]).toMatchObject({ code: 'CIRCUIT_OPEN', attempts: 0 });
+    expect(orders!.hits).toHaveLength(5);
+  });
 });
