@@ -60,6 +60,22 @@ function documentIdOf(params: GraphQLParams & { documentId?: unknown }): string 
   return null;
 }
 
+/**
+ * Codegen's manifest keys carry the algorithm (`sha256:<hex>`); Apollo clients
+ * send the bare hex in `persistedQuery.sha256Hash`, and other manifest tools
+ * write bare keys. A sha256 id finds its document in either spelling.
+ */
+function lookUp(documents: TrustedDocuments, id: string): DocumentNode | null {
+  const exact = documents.get(id);
+  if (exact) return exact;
+  if (SHA256_HEX.test(id)) return documents.get(`${SHA256_PREFIX}${id}`) ?? null;
+  if (id.startsWith(SHA256_PREFIX)) return documents.get(id.slice(SHA256_PREFIX.length)) ?? null;
+  return null;
+}
+
+const SHA256_PREFIX = 'sha256:';
+const SHA256_HEX = /^[0-9a-f]{64}$/;
+
 const refusal = (message: string, code: string) => () =>
   createGraphQLError(message, { extensions: { code, http: { status: 400 } } });
 
@@ -67,7 +83,7 @@ export function useTrustedDocuments({ documents, allowArbitraryOperations }: Tru
   return usePersistedOperations({
     allowArbitraryOperations,
     extractPersistedOperationId: documentIdOf,
-    getPersistedOperation: (hash) => documents.get(hash) ?? null,
+    getPersistedOperation: (hash) => lookUp(documents, hash),
     customErrors: {
       notFound: refusal('No trusted document has this id.', 'PERSISTED_QUERY_NOT_FOUND'),
       persistedQueryOnly: refusal('Only trusted documents run here: send a document id, not a document.', 'PERSISTED_QUERY_ONLY'),

@@ -27,7 +27,7 @@ function send(gateway: TestGateway, body: Record<string, unknown>) {
 
 it('the fixture is a manifest of sha256 hashes, as the client preset writes it', () => {
   for (const [hash, document] of Object.entries(documents)) {
-    expect(createHash('sha256').update(document).digest('hex')).toBe(hash);
+    expect(`sha256:${createHash('sha256').update(document).digest('hex')}`).toBe(hash);
   }
 });
 
@@ -45,8 +45,14 @@ describe('with ALLOW_ARBITRARY_OPERATIONS=false', () => {
     expect(answer.json.data.user).toEqual({ id: '1', name: expect.any(String) });
   });
 
+  it('runs a document by its bare sha256 too, as other clients send it', async () => {
+    const answer = await send(gateway, { documentId: USER_NAME.slice('sha256:'.length), variables: { id: '4' } });
+    expect(answer.json.data.user.id).toBe('4');
+  });
+
   it('runs a document by its id, sent as extensions.persistedQuery (and by GET)', async () => {
-    const extensions = { persistedQuery: { version: 1, sha256Hash: USER_NAME } };
+    // Apollo Client sends the bare hex; the manifest's key is `sha256:<hex>`.
+    const extensions = { persistedQuery: { version: 1, sha256Hash: USER_NAME.slice('sha256:'.length) } };
     const posted = await send(gateway, { extensions, variables: { id: '2' } });
     expect(posted.json.data.user.id).toBe('2');
     const search = new URLSearchParams({ extensions: JSON.stringify(extensions), variables: JSON.stringify({ id: '3' }) });
