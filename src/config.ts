@@ -226,18 +226,22 @@ function readServiceConfig(env: Env, name: ServiceName): ServiceConfig<URL | und
       percent: readInteger(env, `${prefix}_RETRY_BUDGET_PERCENT`, 20, { min: 0, max: 100 }),
       minPerSecond: readInteger(env, `${prefix}_RETRY_BUDGET_MIN_PER_SEC`, 3, { min: 0 }),
     },
-    breaker: readBoolean(env, `${prefix}_BREAKER`, true)
-      ? {
-          consecutiveFailures: readInteger(env, `${prefix}_BREAKER_FAILURES`, 5, { min: 1 }),
-          failurePercent: readInteger(env, `${prefix}_BREAKER_FAILURE_PERCENT`, 50, { min: 1, max: 100 }),
-          minCalls: readInteger(env, `${prefix}_BREAKER_MIN_CALLS`, 20, { min: 1 }),
-          windowMs: readInteger(env, `${prefix}_BREAKER_WINDOW_MS`, 10_000, { min: 1 }),
-          cooldownMs: readInteger(env, `${prefix}_BREAKER_COOLDOWN_MS`, 5000, { min: 1 }),
-          maxCooldownMs: readInteger(env, `${prefix}_BREAKER_MAX_COOLDOWN_MS`, 60_000, { min: 1 }),
-        }
-      : undefined,
+    breaker: readBreaker(env, prefix),
     forwardHeaders: readHeaderNames(env, `${prefix}_FORWARD_HEADERS`),
   };
+}
+
+function readBreaker(env: Env, prefix: string): BreakerSettings | undefined {
+  // Read even when switched off: a bad value stops start-up whatever else is set, as for every other variable.
+  const thresholds: BreakerSettings = {
+    consecutiveFailures: readInteger(env, `${prefix}_BREAKER_FAILURES`, 5, { min: 1 }),
+    failurePercent: readInteger(env, `${prefix}_BREAKER_FAILURE_PERCENT`, 50, { min: 1, max: 100 }),
+    minCalls: readInteger(env, `${prefix}_BREAKER_MIN_CALLS`, 20, { min: 1 }),
+    windowMs: readInteger(env, `${prefix}_BREAKER_WINDOW_MS`, 10_000, { min: 1 }),
+    cooldownMs: readInteger(env, `${prefix}_BREAKER_COOLDOWN_MS`, 5000, { min: 1 }),
+    maxCooldownMs: readInteger(env, `${prefix}_BREAKER_MAX_COOLDOWN_MS`, 60_000, { min: 1 }),
+  };
+  return readBoolean(env, `${prefix}_BREAKER`, true) ? thresholds : undefined;
 }
 
 /** Fills every service without a URL from `urls` (the demo upstreams). */

@@ -31,6 +31,10 @@ describe('loadConfig', () => {
     expect(loadConfig({ USERS_BREAKER: 'false' }).services.users.breaker).toBeUndefined();
   });
 
+  it('still refuses a bad breaker threshold when that breaker is off', () => {
+    expect(() => loadConfig({ ORDERS_BREAKER: 'false', ORDERS_BREAKER_FAILURES: 'abc' })).toThrow(/^ORDERS_BREAKER_FAILURES: /);
+  });
+
   it('reads every per-service variable', () => {
     const config = loadConfig({
       ORDERS_SERVICE_URL: 'http://orders.internal:8080/api',
