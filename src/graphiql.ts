@@ -38,11 +38,13 @@ query Dashboard($userId: ID! = "1") {
 
 /** The second tab: a failure that the default demo upstreams always produce. */
 export const PARTIAL_FAILURE_QUERY = /* GraphQL */ `# Partial failure. The built-in demo notifications service always answers
-# HTTP 503 for user "${DEMO_UNLUCKY_USER_ID}" (a fixture of the demo data; every other user is
-# fine). Run it: notifications is null, the rest is there, and
+# HTTP 503 for user "${DEMO_UNLUCKY_USER_ID}" (a fixture of the demo data; other users are fine).
+# Run it: notifications is null, the rest is there, and
 # extensions.errors says which service failed, how, and which paths it nulled.
 # extensions.upstreams (the trace GraphiQL asks for) shows each REST call,
-# with the retries of the failed one.
+# with the retries of the failed one. Run it again at once and the circuit
+# breaker opens (5 failed attempts in a row): for about 5 s every user's
+# notifications answer CIRCUIT_OPEN, with no call, until one probe succeeds.
 #
 # More failures with the demo's knobs, e.g.
 #   DEMO_ORDERS_FAIL_STATUS=500 DEMO_INVENTORY_HANG=true npm start
