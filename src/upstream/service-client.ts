@@ -31,6 +31,12 @@ interface Run {
   freeRetryUsed: boolean;
 }
 
+/** When a shared call gives up: its service timeout, and that capped by its first caller's request budget. */
+interface FlightDeadlines {
+  readonly serviceDeadline: number;
+  readonly deadline: number;
+}
+
 /**
  * The typed client of one upstream. Every call goes through its circuit
  * breaker, its in-flight cap, its deadline (service timeout, capped by the
@@ -41,7 +47,7 @@ export class ServiceClient {
   readonly slots: Slots;
   private readonly breaker: CircuitBreaker | undefined;
   private readonly retryBudget: RetryBudget;
-  private readonly flights = new SharedFlights();
+  private readonly flights = new SharedFlights<FlightDeadlines>();
 
   constructor(
     readonly config: ServiceConfig,
@@ -70,13 +76,21 @@ export class ServiceClient {
    */
   get<T>(route: Route, call: CallOptions, parse: (body: unknown) => T): Promise<T | typeof NOT_FOUND> {
     // A request whose client asked for a shorter budget calls alone: its short deadline must not cut the call short
-    // for others. Every other request has the operator's budget, so the first caller's deadline is the earliest of all.
+    // for others.
     if (!this.config.dedupe || call.clientShortened) return this.call(route, call, parse);
     const query = route.searchParams ? new URLSearchParams(route.searchParams as Record<string, string>).toString() : '';
     const key = `${call.shareKey ?? ''}\n${route.path}?${query}`;
-    const joining = this.flights.has(key);
-    const flight = this.flights.join(key, call.signal, (signal) => this.call(route, { ...call, signal }, parse));
-    return joining ? this.watchJoined(route, call, flight) : flight;
+    const flight = this.flights.meta(key);
+    if (flight && flight.deadline < Math.min(flight.serviceDeadline, call.deadline)) {
+      // The call in flight ends with its first caller's request budget, which runs out before this request's would:
+      // joining could turn an answer this request has time to wait for into its TIMEOUT. It calls alone.
+      return this.call(route, call, parse);
+    }
+    const started = Date.now();
+    const serviceDeadline = started + this.config.timeoutMs;
+    const meta: FlightDeadlines = { serviceDeadline, deadline: Math.min(serviceDeadline, call.deadline) };
+    const shared = this.flights.join(key, call.signal, meta, (signal) => this.call(route, { ...call, signal }, parse));
+    return flight ? this.watchJoined(route, call, shared) : shared;
   }
 
   /** A request that joined another's call still sees it in its own trace and log line (0 attempts of its own). */

@@ -4,23 +4,24 @@
  * call. The shared call is aborted only when every request waiting on it has
  * gone away, so one impatient client cannot fail another's answer.
  */
-export class SharedFlights {
-  private readonly flights = new Map<string, Flight>();
+export class SharedFlights<Meta> {
+  private readonly flights = new Map<string, Flight<unknown, Meta>>();
 
-  has(key: string): boolean {
-    return this.flights.has(key);
+  /** What the flight in progress under `key` was started with, if there is one. */
+  meta(key: string): Meta | undefined {
+    return this.flights.get(key)?.meta;
   }
 
   /**
    * Joins the flight under `key`, or starts it with `start`, which receives a
-   * signal that aborts once no joiner is left.
+   * signal that aborts once no joiner is left; `meta` is kept for a new flight.
    */
-  join<T>(key: string, signal: AbortSignal | undefined, start: (signal: AbortSignal) => Promise<T>): Promise<T> {
-    let flight = this.flights.get(key) as Flight<T> | undefined;
+  join<T>(key: string, signal: AbortSignal | undefined, meta: Meta, start: (signal: AbortSignal) => Promise<T>): Promise<T> {
+    let flight = this.flights.get(key) as Flight<T, Meta> | undefined;
     if (!flight) {
       const controller = new AbortController();
       const promise = start(controller.signal);
-      const created: Flight<T> = { promise, controller, waiting: 0 };
+      const created: Flight<T, Meta> = { promise, controller, meta, waiting: 0 };
       flight = created;
       this.flights.set(key, created);
       const forget = () => {
@@ -48,9 +49,10 @@ export class SharedFlights {
   }
 }
 
-interface Flight<T = unknown> {
+interface Flight<T, Meta> {
   readonly promise: Promise<T>;
   readonly controller: AbortController;
+  readonly meta: Meta;
   /** Requests still interested; a request without a signal never leaves. */
   waiting: number;
 }

@@ -50,4 +50,24 @@ describe('in-flight deduplication across requests', () => {
     expect(body.data.user.name).toEqual(expect.any(String));
     expect(gw.demo.stats.users.calls).toHaveLength(1);
   });
+
+  it('a request does not join a call that the first caller\'s budget will cut short', async () => {
+    // A's product call starts 300 ms into A's 1500 ms budget and needs 1300 ms: it is cut at A's deadline. B, asking
+    // for the same product 600 ms in, has until 2100 ms: joining would hand it A's TIMEOUT, calling alone answers.
+    gw = await startGateway({
+      env: { REQUEST_TIMEOUT_MS: '1500', PRODUCTS_BATCH: 'false', PRODUCTS_RETRIES: '0' },
+      demo: { knobs: { orders: { latencyMs: 300 } } },
+    });
+    const productId = (await gw.query(`{ user(id: "1") { orders { productId } } }`)).body.data.user.orders[0].productId as string;
+    gw.demo.knobs.products.latencyMs = 1300;
+    gw.demo.resetStats();
+
+    const first = gw.query(`{ user(id: "1") { orders { product { name } } } }`);
+    await new Promise((resolve) => setTimeout(resolve, 600));
+    expect(gw.demo.stats.products.calls.length).toBeGreaterThan(0); // A's flight is under way
+    const second = await gw.query(`query ($id: ID!) { product(id: $id) { name } }`, { id: productId });
+    expect(second.body.extensions?.errors).toBeUndefined();
+    expect(second.body.data.product.name).toEqual(expect.any(String));
+    expect((await first).body.extensions.errors[0]).toMatchObject({ service: 'products', code: 'TIMEOUT' });
+  });
 });
