@@ -30,8 +30,9 @@ export function useRequestLog(logger: Logger, ledger: RequestLedger, endpoint = 
           upstreamCalls: record.upstreamCalls,
           upstreamFailures: record.failures,
           graphqlErrors: record.graphqlErrors,
+          clientGone: record.clientGone,
         },
-        failed > 0 ? 'graphql request (partial)' : 'graphql request',
+        record.clientGone ? 'graphql request (client gone)' : failed > 0 ? 'graphql request (partial)' : 'graphql request',
       );
       });
     },
@@ -47,7 +48,8 @@ export function upstreamCallLog(logger: Logger): (record: RequestRecord) => read
   if (!logger.isLevelEnabled('debug')) return () => [];
   return (record) => [
     ({ service, route, keys, batch }) => {
-      const call = { requestId: record.requestId, service, route, batch, batchSize: keys };
+      // `upstream`, not `service`: the logger's base fields already name this process as the `service`.
+      const call = { requestId: record.requestId, upstream: service, route, batch, batchSize: keys };
       return {
         attemptEnded({ attempt, durationMs, status, code }) {
           if (code) logger.debug({ ...call, attempt, status: status ?? null, code, durationMs }, 'upstream attempt failed');

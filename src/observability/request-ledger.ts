@@ -16,6 +16,11 @@ export interface RequestRecord {
   readonly failures: Partial<Record<UpstreamErrorCode, number>>;
   /** Entries of the top-level `errors` (invalid operations, gateway bugs). */
   graphqlErrors: number;
+  /**
+   * The client went away before (part of) the answer was ready. The calls cancelled for it then show up as failures
+   * in that answer; they are not the upstreams' failures, so they are not counted in `failures`.
+   */
+  clientGone: boolean;
   /** Set once the last part has been sent (at once for a single result; at the end of a @defer/@stream stream). */
   done: boolean;
   /** The result is an incremental stream still being sent. */
@@ -45,6 +50,7 @@ export class RequestLedger {
         upstreamCalls: 0,
         failures: {},
         graphqlErrors: 0,
+        clientGone: false,
         done: false,
         streaming: false,
         onDone: [],
@@ -97,7 +103,8 @@ export function useRequestLedger(ledger: RequestLedger): Plugin {
         setResult(countedParts(result, record, request.signal));
         return;
       }
-      for (const part of Array.isArray(result) ? result : [result]) countPart(part, record);
+      if (request.signal.aborted) record.clientGone = true;
+      else for (const part of Array.isArray(result) ? result : [result]) countPart(part, record);
       finish(record);
     },
     onResponse({ request, response }) {
@@ -113,7 +120,8 @@ async function* countedParts<T>(parts: AsyncIterable<T>, record: RequestRecord, 
   try {
     for await (const part of parts) {
       // Parts produced after the client left report calls cancelled for it, not the upstreams' failures.
-      if (!signal.aborted) countPart(part, record);
+      if (signal.aborted) record.clientGone = true;
+      else countPart(part, record);
       yield part;
     }
   } finally {

@@ -20,7 +20,7 @@ export function registrySource(registry: Registry): MetricsSource {
 export function useGraphQLMetrics(registry: Registry, ledger: RequestLedger): Plugin {
   const responses = new Counter({
     name: 'gateway_graphql_responses_total',
-    help: 'GraphQL responses by result: ok, partial (some upstream failed, see extensions.errors) or error (top-level errors)',
+    help: 'GraphQL responses by result: ok, partial (some upstream failed, see extensions.errors), error (top-level errors) or client_gone (the client left before the answer was ready)',
     labelNames: ['result'] as const,
     registers: [registry],
   });
@@ -53,7 +53,13 @@ export function useGraphQLMetrics(registry: Registry, ledger: RequestLedger): Pl
       if (new URL(request.url).pathname !== '/graphql') return;
       ledger.whenDone(request, (record) => {
         if (record.operationType === undefined && record.graphqlErrors === 0) return; // not an operation (e.g. GraphiQL)
-        const result = record.graphqlErrors > 0 ? 'error' : Object.keys(record.failures).length > 0 ? 'partial' : 'ok';
+        const result = record.clientGone
+          ? 'client_gone'
+          : record.graphqlErrors > 0
+            ? 'error'
+            : Object.keys(record.failures).length > 0
+              ? 'partial'
+              : 'ok';
         responses.inc({ result });
       });
     },

@@ -73,17 +73,41 @@ describe('request logs', () => {
     await gateway.query('{ user(id: "217") { name orders { id } } products(ids: ["p7", "p9"]) { name } }', {}, { 'x-request-id': 'dbg-1' });
 
     const calls = logs.lines('upstream call');
-    const byService = Object.fromEntries(calls.map((line) => [line['service'], line]));
+    const byService = Object.fromEntries(calls.map((line) => [line['upstream'], line]));
     expect(byService['users']).toMatchObject({
       requestId: 'dbg-1', route: '/users/{key}', batch: false, batchSize: 1, attempts: 1, status: 200, outcome: 'ok',
     });
     expect(byService['products']).toMatchObject({ route: '/products?ids={keys}', batch: true, batchSize: 2, outcome: 'ok' });
     expect(byService['orders']).toMatchObject({ route: '/orders?userIds={keys}', attempts: 2, status: 503, outcome: 'HTTP_ERROR' });
-    expect(logs.lines('upstream attempt failed').filter((line) => line['service'] === 'orders').map((line) => line['attempt'])).toEqual([1, 2]);
+    expect(logs.lines('upstream attempt failed').filter((line) => line['upstream'] === 'orders').map((line) => line['attempt'])).toEqual([1, 2]);
     for (const line of calls) expect(line['durationMs']).toEqual(expect.any(Number));
 
     const text = logs.raw.join('');
     for (const id of ['217', 'p7', 'p9']) expect(text).not.toContain(id);
+    // One meaning per key: the base field `service` (this process) must not be repeated by a call's own fields.
+    for (const line of logs.raw) expect(line.match(/"service":/g)?.length ?? 0).toBeLessThanOrEqual(1);
+  });
+
+  it('a client that left is logged and counted as gone, and the calls cancelled for it are not upstream failures', async () => {
+    const logs = captureLogs('info');
+    gateway = await startGateway({ logger: logs.logger, demo: { knobs: { users: { latencyMs: 400 } } } });
+    const controller = new AbortController();
+    const leaving = fetch(gateway.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-request-id': 'gone-1' },
+      body: JSON.stringify({ query: '{ user(id: "3") { name } }' }),
+      signal: controller.signal,
+    }).catch(() => 'left');
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    controller.abort();
+    expect(await leaving).toBe('left');
+    await expect.poll(() => logs.lines().filter((line) => line['requestId'] === 'gone-1')).toHaveLength(1);
+
+    const [line] = logs.lines().filter((entry) => entry['requestId'] === 'gone-1');
+    expect(line).toMatchObject({ msg: 'graphql request (client gone)', clientGone: true, upstreamFailures: {} });
+    const metrics = await scrape(gateway.url.replace('/graphql', '/'));
+    expect(total(metrics, 'gateway_graphql_responses_total', { result: 'client_gone' })).toBe(1);
+    expect(total(metrics, 'gateway_graphql_responses_total', { result: 'partial' })).toBe(0);
   });
 
   it('never logs authorization, cookies or tokens, even at trace level', async () => {
