@@ -147,7 +147,7 @@ export class ServiceClient {
     let failed: AttemptProblem | undefined;
     const stop = (instead: UpstreamFailure) => (failed ? this.failure(failed, run.attempts) : instead);
     for (;;) {
-      if (run.deadline - Date.now() < MIN_ATTEMPT_MS) throw stop(this.failure(timedOut(this.name, run.budgetMs), run.attempts));
+      if (run.deadline - Date.now() < MIN_ATTEMPT_MS) throw stop(this.outOfTime(run));
       const admission = this.breaker ? this.breaker.admit() : 'call';
       if (!admission) {
         throw stop(new UpstreamFailure(this.name, 'CIRCUIT_OPEN', `${this.name} is failing; the gateway is not calling it for now`, run.attempts));
@@ -161,13 +161,13 @@ export class ServiceClient {
         throw stop(
           saturated
             ? new UpstreamFailure(this.name, 'TIMEOUT', `${this.name} is saturated: too many calls already waiting`, run.attempts)
-            : this.failure(timedOut(this.name, run.budgetMs), run.attempts),
+            : this.outOfTime(run),
         );
       }
       if (run.deadline - Date.now() < MIN_ATTEMPT_MS) {
         release();
         this.breaker?.release(admission);
-        throw stop(this.failure(timedOut(this.name, run.budgetMs), run.attempts));
+        throw stop(this.outOfTime(run));
       }
       run.attempts++;
       let result: AttemptResult<T>;
@@ -247,6 +247,12 @@ export class ServiceClient {
 
   private callStart(route: Route) {
     return { service: this.name, route: route.template, keys: route.keys, batch: route.batch };
+  }
+
+  /** The deadline came before an attempt could start: a call never made is not said to have gone unanswered. */
+  private outOfTime(run: Run): UpstreamFailure {
+    if (run.attempts > 0) return this.failure(timedOut(this.name, run.budgetMs), run.attempts);
+    return new UpstreamFailure(this.name, 'TIMEOUT', `${this.name} was not called: the request's time budget ran out first`, 0);
   }
 
   private failure(problem: AttemptProblem, attempts: number): UpstreamFailure {

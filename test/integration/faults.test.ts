@@ -153,6 +153,15 @@ describe('budgets', () => {
     expect(ms).toBeLessThan(1000);
   });
 
+  it('a budget used up before any call says the service was not called, not that it did not answer', async () => {
+    await withFaultyOrders(fault.hang);
+    const { body } = await gw!.query(DASHBOARD, undefined, { 'x-request-timeout-ms': '0' });
+    expect(body.extensions.errors).toContainEqual(
+      expect.objectContaining({ service: 'orders', code: 'TIMEOUT', attempts: 0, message: "orders was not called: the request's time budget ran out first" }),
+    );
+    expect(orders!.hits).toHaveLength(0);
+  });
+
   it('but never lengthen it past REQUEST_TIMEOUT_MS', async () => {
     await withFaultyOrders(fault.hang, { ORDERS_TIMEOUT_MS: '5000', REQUEST_TIMEOUT_MS: '400' });
     const { body, ms } = await gw!.query(DASHBOARD, undefined, { 'x-request-timeout-ms': '60000' });
