@@ -4,6 +4,7 @@ import type { Plugin } from 'graphql-yoga';
 import type { SecurityConfig } from '../config.js';
 import { depthLimitRule } from './depth-limit.js';
 import { listLengthRule, useVariableListLength } from './list-length.js';
+import { useStreamInitialCount } from './stream-initial-count.js';
 import { operationRefused, type LimitName } from './refusal.js';
 import { rootFieldsRule } from './root-fields.js';
 import { useTokenLimit } from './token-limit.js';
@@ -43,6 +44,7 @@ export function useOperationLimits(limits: OperationLimits): Plugin[] {
       },
     },
     useVariableListLength(limits.maxIdsPerList),
+    useStreamInitialCount(),
   ];
 }
 

@@ -101,6 +101,18 @@ describe('@defer with a 1 s notifications service', () => {
     expect(names).toHaveLength(3);
     expect(parts.at(-1)!.body.hasNext).toBe(false);
   });
+
+  it.each([
+    ['a literal', 'query { users(ids: ["1"]) @stream(initialCount: -1) { name } }', {}],
+    ['a variable', 'query ($n: Int!) { users(ids: ["1"]) @stream(initialCount: $n) { name } }', { n: -1 }],
+    ['a variable\'s default', 'query ($n: Int = -1) { users(ids: ["1"]) @stream(initialCount: $n) { name } }', {}],
+  ])('refuses a negative @stream initialCount given as %s as client input, before any call', async (_how, query, variables) => {
+    gw.demo.resetStats();
+    const { body } = await gw.query(query, variables);
+    expect(body.data).toBeUndefined();
+    expect(body.errors).toEqual([expect.objectContaining({ message: '@stream initialCount must be 0 or more, got -1.', extensions: { code: 'BAD_USER_INPUT' } })]);
+    expect(gw.demo.stats.users.calls).toHaveLength(0);
+  });
 });
 
 describe('@defer when the deferred service fails before the initial part is sent', () => {
