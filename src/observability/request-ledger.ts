@@ -87,6 +87,15 @@ export function useRequestLedger(ledger: RequestLedger): Plugin {
       // What the client asked for; the parsed document below has the last word.
       ledger.of(request).operationName = params.operationName ?? undefined;
     },
+    onParse({ context }) {
+      // A document that fails validation never reaches onExecute: its own operation name is still worth logging.
+      const { request, params } = context as { request?: Request; params?: { operationName?: string | null } };
+      return ({ result }) => {
+        if (!request || !result || result instanceof Error || !('kind' in result)) return;
+        const record = ledger.of(request);
+        record.operationName ??= getOperationAST(result, params?.operationName)?.name?.value;
+      };
+    },
     onExecute({ args }) {
       const request = (args.contextValue as { request?: Request }).request;
       const operation = getOperationAST(args.document, args.operationName);

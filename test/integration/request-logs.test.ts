@@ -88,6 +88,14 @@ describe('request logs', () => {
     for (const line of logs.raw) expect(line.match(/"service":/g)?.length ?? 0).toBeLessThanOrEqual(1);
   });
 
+  it('logs the operation name of a document that fails validation (every time, parse cache or not)', async () => {
+    const logs = captureLogs('info');
+    gateway = await startGateway({ logger: logs.logger });
+    for (let i = 0; i < 2; i++) expect((await gateway.query('query Bad { nope }')).body.errors).toHaveLength(1);
+    const lines = logs.lines().filter((line) => String(line['msg']).startsWith('graphql request'));
+    expect(lines.map((line) => [line['operationName'], line['graphqlErrors']])).toEqual([['Bad', 1], ['Bad', 1]]);
+  });
+
   it('a client that left is logged and counted as gone, and the calls cancelled for it are not upstream failures', async () => {
     const logs = captureLogs('info');
     gateway = await startGateway({ logger: logs.logger, demo: { knobs: { users: { latencyMs: 400 } } } });
