@@ -7,8 +7,8 @@
 export const MAX_ID_LENGTH = 128;
 
 // Path/query/fragment syntax, the list separator, escapes, every control (Cc), every space or line separator (Z),
-// and invisible formatting (Cf: zero-width characters, bidi overrides), which would let two ids that look alike
-// in a log, a trace or an error message be different keys.
+// and invisible formatting (Cf: zero-width characters, bidi overrides). The last two are refused because they are
+// invisible in a log, a trace or an error message; look-alike ids (homoglyphs, Unicode normal forms) still pass.
 const FORBIDDEN = /[/\\?#%,;\p{Cc}\p{Cf}\p{Z}]/u;
 
 /** Why `id` cannot be sent upstream, or `undefined` when it can. */

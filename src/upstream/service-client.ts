@@ -37,6 +37,19 @@ interface FlightDeadlines {
   readonly deadline: number;
 }
 
+// How much sooner than its own call would, a shared call may give up and still be joined. A stricter rule would
+// turn sharing off whenever the first caller's budget, not the service timeout, sets the call's deadline.
+const JOIN_SLACK_MS = 100;
+
+/**
+ * Whether joining `flight` could turn an answer a request has time to wait for into its TIMEOUT: the flight gives up
+ * more than JOIN_SLACK_MS before the request's own call would (the service timeout from the flight's start, or the
+ * request's deadline if that comes first).
+ */
+function cutsShort(flight: FlightDeadlines, requestDeadline: number): boolean {
+  return flight.deadline < Math.min(flight.serviceDeadline, requestDeadline) - JOIN_SLACK_MS;
+}
+
 /**
  * The typed client of one upstream. Every call goes through its circuit
  * breaker, its in-flight cap, its deadline (service timeout, capped by the
@@ -80,17 +93,13 @@ export class ServiceClient {
     if (!this.config.dedupe || call.clientShortened) return this.call(route, call, parse);
     const query = route.searchParams ? new URLSearchParams(route.searchParams as Record<string, string>).toString() : '';
     const key = `${call.shareKey ?? ''}\n${route.path}?${query}`;
-    const flight = this.flights.meta(key);
-    if (flight && flight.deadline < Math.min(flight.serviceDeadline, call.deadline)) {
-      // The call in flight ends with its first caller's request budget, which runs out before this request's would:
-      // joining could turn an answer this request has time to wait for into its TIMEOUT. It calls alone.
-      return this.call(route, call, parse);
-    }
-    const started = Date.now();
-    const serviceDeadline = started + this.config.timeoutMs;
-    const meta: FlightDeadlines = { serviceDeadline, deadline: Math.min(serviceDeadline, call.deadline) };
-    const shared = this.flights.join(key, call.signal, meta, (signal) => this.call(route, { ...call, signal }, parse));
-    return flight ? this.watchJoined(route, call, shared) : shared;
+    const joined = this.flights.join<T | typeof NOT_FOUND>(key, call.signal, (flight) => !cutsShort(flight, call.deadline));
+    if (joined) return this.watchJoined(route, call, joined);
+    // No call in flight, or one that would give up well before this request's own call would (its first caller was
+    // near the end of its request budget): this request starts a flight of its own, which later requests join.
+    const serviceDeadline = Date.now() + this.config.timeoutMs;
+    const deadlines: FlightDeadlines = { serviceDeadline, deadline: Math.min(serviceDeadline, call.deadline) };
+    return this.flights.start(key, call.signal, deadlines, (signal) => this.call(route, { ...call, signal }, parse));
   }
 
   /** A request that joined another's call still sees it in its own trace and log line (0 attempts of its own). */
@@ -145,12 +154,12 @@ export class ServiceClient {
     // free slot) ends the call with that attempt's failure: the client learns what the upstream did, not that a
     // retry was skipped. Only a call that never reached the upstream reports CIRCUIT_OPEN or a gateway-side TIMEOUT.
     let failed: AttemptProblem | undefined;
-    const stop = (instead: UpstreamFailure) => (failed ? this.failure(failed, run.attempts) : instead);
+    const stop = (instead: () => UpstreamFailure) => (failed ? this.failure(failed, run.attempts) : instead());
     for (;;) {
-      if (run.deadline - Date.now() < MIN_ATTEMPT_MS) throw stop(this.outOfTime(run));
+      if (run.deadline - Date.now() < MIN_ATTEMPT_MS) throw stop(() => this.notCalled(run, 'deadline'));
       const admission = this.breaker ? this.breaker.admit() : 'call';
       if (!admission) {
-        throw stop(new UpstreamFailure(this.name, 'CIRCUIT_OPEN', `${this.name} is failing; the gateway is not calling it for now`, run.attempts));
+        throw stop(() => new UpstreamFailure(this.name, 'CIRCUIT_OPEN', `${this.name} is failing; the gateway is not calling it for now`, 0));
       }
       let release: () => void;
       try {
@@ -158,21 +167,21 @@ export class ServiceClient {
       } catch (error) {
         this.breaker?.release(admission);
         const saturated = error instanceof SlotTimeout && error.queueFull;
-        throw stop(
-          saturated
-            ? new UpstreamFailure(this.name, 'TIMEOUT', `${this.name} is saturated: too many calls already waiting`, run.attempts)
-            : this.outOfTime(run),
-        );
+        throw stop(() => (saturated ? this.notCalled(run, 'saturated') : this.notCalled(run, 'slots')));
       }
       if (run.deadline - Date.now() < MIN_ATTEMPT_MS) {
         release();
         this.breaker?.release(admission);
-        throw stop(this.outOfTime(run));
+        throw stop(() => this.notCalled(run, 'deadline'));
       }
       run.attempts++;
       let result: AttemptResult<T>;
       try {
         result = await this.attempt(run, parse);
+      } catch (error) {
+        // Not an upstream outcome but a gateway bug: it must not keep the breaker's one probe (half-open for good).
+        this.breaker?.release(admission);
+        throw error;
       } finally {
         release();
       }
@@ -249,10 +258,15 @@ export class ServiceClient {
     return { service: this.name, route: route.template, keys: route.keys, batch: route.batch };
   }
 
-  /** The deadline came before an attempt could start: a call never made is not said to have gone unanswered. */
-  private outOfTime(run: Run): UpstreamFailure {
-    if (run.attempts > 0) return this.failure(timedOut(this.name, run.budgetMs), run.attempts);
-    return new UpstreamFailure(this.name, 'TIMEOUT', `${this.name} was not called: the request's time budget ran out first`, 0);
+  /** No attempt could start. Says which limit stopped it: a call never made is not said to have gone unanswered. */
+  private notCalled(run: Run, why: 'deadline' | 'slots' | 'saturated'): UpstreamFailure {
+    const because = {
+      // The deadline is the service timeout, or the request's budget when that ends first.
+      deadline: run.deadline === run.call.deadline ? "the request's time budget ran out first" : `its ${this.config.timeoutMs} ms timeout passed first`,
+      slots: `all ${this.config.maxConcurrency} connections to it stayed busy until the deadline`,
+      saturated: 'it is saturated (too many calls already waiting)',
+    }[why];
+    return new UpstreamFailure(this.name, 'TIMEOUT', `${this.name} was not called: ${because}`, 0);
   }
 
   private failure(problem: AttemptProblem, attempts: number): UpstreamFailure {

@@ -7,45 +7,48 @@
 export class SharedFlights<Meta> {
   private readonly flights = new Map<string, Flight<unknown, Meta>>();
 
-  /** What the flight in progress under `key` was started with, if there is one. */
-  meta(key: string): Meta | undefined {
-    return this.flights.get(key)?.meta;
+  /**
+   * Waits on the flight in progress under `key` if there is one and `accept`
+   * agrees, given what that flight was started with; `undefined` otherwise.
+   */
+  join<T>(key: string, signal: AbortSignal | undefined, accept: (meta: Meta) => boolean): Promise<T> | undefined {
+    const flight = this.flights.get(key) as Flight<T, Meta> | undefined;
+    return flight && accept(flight.meta) ? this.wait(key, flight, signal) : undefined;
   }
 
   /**
-   * Joins the flight under `key`, or starts it with `start`, which receives a
-   * signal that aborts once no joiner is left; `meta` is kept for a new flight.
+   * Starts a flight under `key`, which later identical calls may join. `run`
+   * receives a signal that aborts once no one waits any more. A flight already
+   * under `key` carries on for those waiting on it, but newcomers join this one.
    */
-  join<T>(key: string, signal: AbortSignal | undefined, meta: Meta, start: (signal: AbortSignal) => Promise<T>): Promise<T> {
-    let flight = this.flights.get(key) as Flight<T, Meta> | undefined;
-    if (!flight) {
-      const controller = new AbortController();
-      const promise = start(controller.signal);
-      const created: Flight<T, Meta> = { promise, controller, meta, waiting: 0 };
-      flight = created;
-      this.flights.set(key, created);
-      const forget = () => {
-        if (this.flights.get(key) === created) this.flights.delete(key);
-      };
-      promise.then(forget, forget);
-    }
-    const joined = flight;
-    joined.waiting++;
+  start<T>(key: string, signal: AbortSignal | undefined, meta: Meta, run: (signal: AbortSignal) => Promise<T>): Promise<T> {
+    const controller = new AbortController();
+    const flight: Flight<T, Meta> = { promise: run(controller.signal), controller, meta, waiting: 0 };
+    this.flights.set(key, flight);
+    const forget = () => {
+      if (this.flights.get(key) === flight) this.flights.delete(key);
+    };
+    flight.promise.then(forget, forget);
+    return this.wait(key, flight, signal);
+  }
+
+  private wait<T>(key: string, flight: Flight<T, Meta>, signal: AbortSignal | undefined): Promise<T> {
+    flight.waiting++;
     if (signal) {
       const leave = () => {
-        if (--joined.waiting > 0) return;
+        if (--flight.waiting > 0) return;
         // Nobody waits any more: a newcomer must start afresh rather than join a call being cancelled.
-        if (this.flights.get(key) === joined) this.flights.delete(key);
-        joined.controller.abort(signal.reason);
+        if (this.flights.get(key) === flight) this.flights.delete(key);
+        flight.controller.abort(signal.reason);
       };
       if (signal.aborted) leave();
       else {
         signal.addEventListener('abort', leave, { once: true });
         const stopListening = () => signal.removeEventListener('abort', leave);
-        joined.promise.then(stopListening, stopListening);
+        flight.promise.then(stopListening, stopListening);
       }
     }
-    return joined.promise;
+    return flight.promise;
   }
 }
 

@@ -45,6 +45,11 @@ export async function closedPortUrl(): Promise<URL> {
 function refuses(port: number): Promise<boolean> {
   return new Promise((resolve) => {
     const socket = net.connect({ port, host: '127.0.0.1' });
+    // A port that drops packets instead of refusing is no closed port either.
+    socket.setTimeout(500, () => {
+      socket.destroy();
+      resolve(false);
+    });
     socket.once('connect', () => {
       socket.destroy();
       resolve(false);

@@ -65,9 +65,30 @@ describe('in-flight deduplication across requests', () => {
     const first = gw.query(`{ user(id: "1") { orders { product { name } } } }`);
     await new Promise((resolve) => setTimeout(resolve, 600));
     expect(gw.demo.stats.products.calls.length).toBeGreaterThan(0); // A's flight is under way
-    const second = await gw.query(`query ($id: ID!) { product(id: $id) { name } }`, { id: productId });
-    expect(second.body.extensions?.errors).toBeUndefined();
-    expect(second.body.data.product.name).toEqual(expect.any(String));
+    const second = gw.query(`query ($id: ID!) { product(id: $id) { name } }`, { id: productId });
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const third = gw.query(`query ($id: ID!) { product(id: $id) { name } }`, { id: productId });
+    for (const answer of await Promise.all([second, third])) {
+      expect(answer.body.extensions?.errors).toBeUndefined();
+      expect(answer.body.data.product.name).toEqual(expect.any(String));
+    }
     expect((await first).body.extensions.errors[0]).toMatchObject({ service: 'products', code: 'TIMEOUT' });
+    // The second request started a flight of its own, and the third joined it: two calls for that product, not three.
+    expect(gw.demo.stats.products.calls.filter((call) => call.path.endsWith(`/${productId}`))).toHaveLength(2);
+  });
+
+  it('still shares when the first caller\'s budget, not the service timeout, sets the deadline by a few ms', async () => {
+    // REQUEST_TIMEOUT_MS equal to the service timeout: a call that starts a millisecond into its request is capped by
+    // the request budget, and later requests' own calls would last a little longer. That must not turn sharing off.
+    gw = await startGateway({ env: { REQUEST_TIMEOUT_MS: '2000', USERS_TIMEOUT_MS: '2000' }, demo: { knobs: { users: { latencyMs: 300 } } } });
+    await gw.query(`{ user(id: "8") { name } }`); // a fresh gateway's first request is slow to reach its call
+    gw.demo.resetStats();
+    const answers: Array<ReturnType<TestGateway['query']>> = [];
+    for (let i = 0; i < 10; i++) {
+      answers.push(gw.query(QUERY));
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    for (const { body } of await Promise.all(answers)) expect(body.data.user.name).toEqual(expect.any(String));
+    expect(gw.demo.stats.users.calls).toHaveLength(1);
   });
 });

@@ -4,6 +4,11 @@ import { DEMO_UNLUCKY_USER_ID } from '../../src/demo/data.js';
 import { startGateway, type TestGateway } from '../helpers/gateway.js';
 import { postIncremental, type IncrementalProtocol } from '../helpers/incremental.js';
 
+async function rawPost(url: string, body: Record<string, unknown>) {
+  const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  return (await response.json()) as { data?: any; errors?: unknown[] };
+}
+
 /**
  * @defer over real HTTP: the fast part of a dashboard arrives first and the
  * slow service's part when that service answers. Timing bounds are wide (two
@@ -106,12 +111,24 @@ describe('@defer with a 1 s notifications service', () => {
     ['a literal', 'query { users(ids: ["1"]) @stream(initialCount: -1) { name } }', {}],
     ['a variable', 'query ($n: Int!) { users(ids: ["1"]) @stream(initialCount: $n) { name } }', { n: -1 }],
     ['a variable\'s default', 'query ($n: Int = -1) { users(ids: ["1"]) @stream(initialCount: $n) { name } }', {}],
-  ])('refuses a negative @stream initialCount given as %s as client input, before any call', async (_how, query, variables) => {
+    ['a fragment\'s field', 'query { ...F } fragment F on Query { users(ids: ["1"]) @stream(initialCount: -1) { name } }', {}],
+    ['null', 'query ($n: Int) { users(ids: ["1"]) @stream(initialCount: $n) { name } }', { n: null }],
+  ])('refuses a negative or null @stream initialCount given as %s as client input, before any call', async (_how, query, variables) => {
     gw.demo.resetStats();
     const { body } = await gw.query(query, variables);
     expect(body.data).toBeUndefined();
-    expect(body.errors).toEqual([expect.objectContaining({ message: '@stream initialCount must be 0 or more, got -1.', extensions: { code: 'BAD_USER_INPUT' } })]);
+    expect(body.errors).toEqual([
+      expect.objectContaining({ message: expect.stringMatching(/^@stream initialCount must be 0 or more, got (-1|null)\.$/), extensions: { code: 'BAD_USER_INPUT' } }),
+    ]);
     expect(gw.demo.stats.users.calls).toHaveLength(0);
+  });
+
+  it('leaves alone what the executor does not run: @stream(if: false), and other operations of the document', async () => {
+    const skipped = await gw.query('query { users(ids: ["1"]) @stream(initialCount: -1, if: false) { name } }');
+    expect(skipped.body.data.users).toEqual([{ name: expect.any(String) }]);
+    const document = 'query Bad { users(ids: ["1"]) @stream(initialCount: -1) { name } } query Good { users(ids: ["1"]) { name } }';
+    const good = await rawPost(gw.url, { query: document, operationName: 'Good' });
+    expect(good.data.users).toEqual([{ name: expect.any(String) }]);
   });
 });
 

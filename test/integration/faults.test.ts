@@ -200,7 +200,14 @@ describe('isolation', () => {
       expect(body.data.product.name).toEqual(expect.any(String));
       expect(ms).toBeLessThan(500);
       expect(users.hits).toHaveLength(2);
-      await stuck;
+      // Two ids got a slot and timed out; the two that waited for one were never called, and say why.
+      const messages = (await stuck).body.extensions.errors.map((entry: { message: string; attempts: number }) => [entry.message, entry.attempts]);
+      expect(messages).toEqual(
+        expect.arrayContaining([
+          ['users did not answer within 1500 ms', 1],
+          ['users was not called: all 2 connections to it stayed busy until the deadline', 0],
+        ]),
+      );
     } finally {
       await users.close();
     }
@@ -216,7 +223,7 @@ describe('isolation', () => {
       const first = gw.query(`{ user(id: "1") { id } }`);
       await new Promise((resolve) => setTimeout(resolve, 100));
       const { body, ms } = await gw.query(`{ user(id: "2") { id } }`);
-      expect(body.extensions.errors[0]).toMatchObject({ code: 'TIMEOUT', attempts: 0, message: 'users is saturated: too many calls already waiting' });
+      expect(body.extensions.errors[0]).toMatchObject({ code: 'TIMEOUT', attempts: 0, message: 'users was not called: it is saturated (too many calls already waiting)' });
       expect(ms).toBeLessThan(500);
       await first;
     } finally {
@@ -263,7 +270,8 @@ describe('an always-503 upstream under steady load', () => {
   });
 
   it('a retry refused because the breaker just opened reports the 503 the upstream sent, not CIRCUIT_OPEN', async () => {
-    await withFaultyOrders(fault.status(503), { ORDERS_BREAKER_FAILURES: '5', ORDERS_RETRIES: '2' });
+    // A generous retry budget, so that it is the breaker, not the budget, that refuses the second request's last retry.
+    await withFaultyOrders(fault.status(503), { ORDERS_BREAKER_FAILURES: '5', ORDERS_RETRIES: '2', ORDERS_RETRY_BUDGET_MIN_PER_SEC: '100' });
     const first = await gw!.query(DASHBOARD);
     expect(first.body.extensions.errors[0]).toMatchObject({ code: 'HTTP_ERROR', httpStatus: 503, attempts: 3 });
     // Two more failed attempts open the breaker; the third try is refused, but both attempts reached orders.

@@ -106,7 +106,7 @@ describe('request logs', () => {
       body: JSON.stringify({ query: '{ user(id: "3") { name } }' }),
       signal: controller.signal,
     }).catch(() => 'left');
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    await expect.poll(() => gateway!.demo.stats.users.calls.length).toBe(1); // the call is under way
     controller.abort();
     expect(await leaving).toBe('left');
     await expect.poll(() => logs.lines().filter((line) => line['requestId'] === 'gone-1')).toHaveLength(1);

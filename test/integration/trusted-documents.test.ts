@@ -1,5 +1,7 @@
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { expectNormalRequestServed, totalCalls } from '../helpers/attacks.js';
@@ -86,5 +88,25 @@ describe('with arbitrary operations allowed (the default)', () => {
     const trusted = await send(gateway, { documentId: USER_NAME, variables: { id: '1' } });
     expect(trusted.json.data.user.id).toBe('1');
     await expectNormalRequestServed(gateway);
+  });
+});
+
+describe('with a manifest keyed by bare hex (other manifest tools)', () => {
+  let gateway: TestGateway;
+  let dir: string;
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'manifest-'));
+    const bare = Object.fromEntries(Object.entries(documents).map(([hash, text]) => [hash.slice('sha256:'.length), text]));
+    writeFileSync(join(dir, 'bare.json'), JSON.stringify(bare));
+    gateway = await startGateway({ env: { PERSISTED_OPERATIONS: join(dir, 'bare.json'), ALLOW_ARBITRARY_OPERATIONS: 'false' } });
+  });
+  afterAll(async () => {
+    await gateway.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('finds a document by its sha256: id too', async () => {
+    const answer = await send(gateway, { documentId: USER_NAME, variables: { id: '5' } });
+    expect(answer.json.data.user.id).toBe('5');
   });
 });
