@@ -5,7 +5,7 @@
  * variable.
  */
 import { availableParallelism } from 'node:os';
-import { ConfigError, deepFreeze, present, readBoolean, readInteger, readOrigins, readUrl, readWord, type Env } from './env-readers.js';
+import { ConfigError, deepFreeze, present, readBoolean, readDuration, readInteger, readOrigins, readUrl, readWord, type Env } from './env-readers.js';
 import { NEVER_FORWARDED } from './security/forward-headers.js';
 import { loadTrustedDocuments, type TrustedDocuments } from './security/trusted-documents.js';
 import type { BreakerSettings } from './upstream/circuit-breaker.js';
@@ -133,8 +133,8 @@ export function loadConfig(env: Env): Config {
     port: readInteger(env, 'PORT', 4000, { min: 0, max: 65_535 }),
     graphiql: readBoolean(env, 'GRAPHIQL', true),
     introspection: readBoolean(env, 'INTROSPECTION', true),
-    requestTimeoutMs: readInteger(env, 'REQUEST_TIMEOUT_MS', 8000, { min: 1 }),
-    upstreamIdleTimeoutMs: readInteger(env, 'UPSTREAM_IDLE_TIMEOUT_MS', 4000, { min: 1 }),
+    requestTimeoutMs: readDuration(env, 'REQUEST_TIMEOUT_MS', 8000, { min: 1 }),
+    upstreamIdleTimeoutMs: readDuration(env, 'UPSTREAM_IDLE_TIMEOUT_MS', 4000, { min: 1 }),
     maxIdsPerList: readInteger(env, 'MAX_IDS_PER_LIST', 100, { min: 1 }),
     logLevel: readWord(env, 'LOG_LEVEL', 'info', LOG_LEVELS),
     // The trace shows the graph's REST calls to whoever asks: a production operator opts in.
@@ -171,8 +171,8 @@ function readOperationsConfig(env: Env): OperationsConfig {
   return {
     otlpEndpoint: readUrl(env, 'OTEL_EXPORTER_OTLP_ENDPOINT'),
     otelServiceName: present(env, 'OTEL_SERVICE_NAME') ?? 'graphql-gateway',
-    shutdownDelayMs: readInteger(env, 'SHUTDOWN_DELAY_MS', 0, { min: 0, max: 600_000 }),
-    shutdownDrainMs: readInteger(env, 'SHUTDOWN_DRAIN_MS', 10_000, { min: 0, max: 600_000 }),
+    shutdownDelayMs: readDuration(env, 'SHUTDOWN_DELAY_MS', 0, { min: 0, max: 600_000 }),
+    shutdownDrainMs: readDuration(env, 'SHUTDOWN_DRAIN_MS', 10_000, { min: 0, max: 600_000 }),
     workers: readWorkers(env, 'WORKERS'),
   };
 }
@@ -198,7 +198,7 @@ function readDemoConfig(env: Env): DemoConfig {
       return [
         name,
         {
-          latencyMs: readInteger(env, `${prefix}_LATENCY_MS`, 0, { min: 0, max: 600_000 }),
+          latencyMs: readDuration(env, `${prefix}_LATENCY_MS`, 0, { min: 0, max: 600_000 }),
           failStatus: failStatus === 0 ? null : failStatus,
           hang: readBoolean(env, `${prefix}_HANG`, false),
         },
@@ -210,25 +210,45 @@ function readDemoConfig(env: Env): DemoConfig {
 
 function readServiceConfig(env: Env, name: ServiceName): ServiceConfig<URL | undefined> {
   const prefix = name.toUpperCase();
+  const baseUrl = readServiceUrl(env, `${prefix}_SERVICE_URL`);
+  const forwardHeaders = readHeaderNames(env, `${prefix}_FORWARD_HEADERS`);
+  if ((baseUrl?.username || baseUrl?.password) && forwardHeaders.includes('authorization')) {
+    // got turns URL credentials into an Authorization header that replaces the client's: every client would reach
+    // the service as the gateway's own account.
+    throw new ConfigError(
+      `${prefix}_SERVICE_URL: carries credentials, which would replace the authorization header ${prefix}_FORWARD_HEADERS forwards; use one or the other`,
+    );
+  }
   return {
     name,
-    baseUrl: readUrl(env, `${prefix}_SERVICE_URL`),
-    timeoutMs: readInteger(env, `${prefix}_TIMEOUT_MS`, 2000, { min: 1 }),
+    baseUrl,
+    timeoutMs: readDuration(env, `${prefix}_TIMEOUT_MS`, 2000, { min: 1 }),
     retries: readInteger(env, `${prefix}_RETRIES`, 2, { min: 0, max: 10 }),
     batch: readBoolean(env, `${prefix}_BATCH`, true),
     maxBatchSize: readInteger(env, `${prefix}_MAX_BATCH_SIZE`, 100, { min: 1 }),
     maxConcurrency: readInteger(env, `${prefix}_MAX_CONCURRENCY`, 64, { min: 1 }),
     dedupe: readBoolean(env, `${prefix}_DEDUPE`, true),
     maxQueue: readInteger(env, `${prefix}_MAX_QUEUE`, 256, { min: 0 }),
-    connectTimeoutMs: readInteger(env, `${prefix}_CONNECT_TIMEOUT_MS`, 1000, { min: 1 }),
+    connectTimeoutMs: readDuration(env, `${prefix}_CONNECT_TIMEOUT_MS`, 1000, { min: 1 }),
     maxResponseBytes: readInteger(env, `${prefix}_MAX_RESPONSE_BYTES`, 10 * 1024 * 1024, { min: 1 }),
     retryBudget: {
       percent: readInteger(env, `${prefix}_RETRY_BUDGET_PERCENT`, 20, { min: 0, max: 100 }),
       minPerSecond: readInteger(env, `${prefix}_RETRY_BUDGET_MIN_PER_SEC`, 3, { min: 0 }),
     },
     breaker: readBreaker(env, prefix),
-    forwardHeaders: readHeaderNames(env, `${prefix}_FORWARD_HEADERS`),
+    forwardHeaders,
   };
+}
+
+/**
+ * Unset means "serve this service from the built-in demo data". A value that is set but empty (a template or secret
+ * that resolved to nothing) must not quietly mean the same in production: it stops start-up.
+ */
+function readServiceUrl(env: Env, name: string): URL | undefined {
+  if (env[name] !== undefined && present(env, name) === undefined) {
+    throw new ConfigError(`${name}: set but empty; unset it to use the built-in demo upstream`);
+  }
+  return readUrl(env, name);
 }
 
 function readBreaker(env: Env, prefix: string): BreakerSettings | undefined {
@@ -237,9 +257,9 @@ function readBreaker(env: Env, prefix: string): BreakerSettings | undefined {
     consecutiveFailures: readInteger(env, `${prefix}_BREAKER_FAILURES`, 5, { min: 1 }),
     failurePercent: readInteger(env, `${prefix}_BREAKER_FAILURE_PERCENT`, 50, { min: 1, max: 100 }),
     minCalls: readInteger(env, `${prefix}_BREAKER_MIN_CALLS`, 20, { min: 1 }),
-    windowMs: readInteger(env, `${prefix}_BREAKER_WINDOW_MS`, 10_000, { min: 1 }),
-    cooldownMs: readInteger(env, `${prefix}_BREAKER_COOLDOWN_MS`, 5000, { min: 1 }),
-    maxCooldownMs: readInteger(env, `${prefix}_BREAKER_MAX_COOLDOWN_MS`, 60_000, { min: 1 }),
+    windowMs: readDuration(env, `${prefix}_BREAKER_WINDOW_MS`, 10_000, { min: 1 }),
+    cooldownMs: readDuration(env, `${prefix}_BREAKER_COOLDOWN_MS`, 5000, { min: 1 }),
+    maxCooldownMs: readDuration(env, `${prefix}_BREAKER_MAX_COOLDOWN_MS`, 60_000, { min: 1 }),
   };
   return readBoolean(env, `${prefix}_BREAKER`, true) ? thresholds : undefined;
 }

@@ -32,6 +32,14 @@ export function readInteger(
   return value;
 }
 
+/** Node's timers hold at most this many ms (about 24.8 days); a longer one fires after 1 ms instead. */
+export const MAX_TIMER_MS = 2_147_483_647;
+
+/** A duration in ms, bounded by what a Node timer can wait. */
+export function readDuration(env: Env, name: string, fallback: number, { min, max = MAX_TIMER_MS }: { min: number; max?: number }): number {
+  return readInteger(env, name, fallback, { min, max: Math.min(max, MAX_TIMER_MS) });
+}
+
 export function readBoolean(env: Env, name: string, fallback: boolean): boolean {
   const raw = present(env, name)?.toLowerCase();
   if (raw === undefined) return fallback;

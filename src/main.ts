@@ -50,10 +50,15 @@ function loadConfigOrExit(): Config {
   try {
     return loadConfig(process.env);
   } catch (error) {
-    if (!(error instanceof ConfigError)) throw error;
-    process.stderr.write(`configuration error: ${error.message}\n`);
-    process.exit(1);
+    exitOnConfigError(error);
   }
 }
 
-await main();
+/** A setting that cannot be used (a bad value, a port already taken) ends the process with one line naming it. */
+function exitOnConfigError(error: unknown): never {
+  if (!(error instanceof ConfigError)) throw error;
+  process.stderr.write(`configuration error: ${error.message}\n`);
+  process.exit(1);
+}
+
+await main().catch(exitOnConfigError);

@@ -52,11 +52,12 @@ export function runPrimary({ config, logger, demo }: PrimaryOptions): void {
       if (stopping) return;
       if (!listening.has(worker)) {
         // It died before serving (bad port, crash on start): forking again would only loop.
-        logger.fatal({ pid: worker.process.pid, code, signal }, 'worker failed to start; stopping');
+        // `workerPid`: the logger's base fields already carry this process's own `pid`.
+        logger.fatal({ workerPid: worker.process.pid, code, signal }, 'worker failed to start; stopping');
         void stop('worker-start-failure', 1);
         return;
       }
-      logger.error({ pid: worker.process.pid, code, signal }, 'worker died; starting a replacement');
+      logger.error({ workerPid: worker.process.pid, code, signal }, 'worker died; starting a replacement');
       fork();
     });
   };

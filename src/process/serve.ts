@@ -1,6 +1,6 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { GatewayConfig } from '../config.js';
+import { ConfigError, type GatewayConfig } from '../config.js';
 import type { Logger } from '../logger.js';
 import { loadTracing } from '../observability/index.js';
 import { createGateway, type Gateway, type GatewayOptions } from '../server.js';
@@ -18,11 +18,13 @@ export interface Serving {
 export async function serveGateway(config: GatewayConfig, logger: Logger, options: GatewayOptions = {}): Promise<Serving> {
   const tracing = await loadTracing(config, logger);
   const gateway = createGateway(config, { logger, ...(tracing ? { tracing } : {}), ...options });
-  const server = http.createServer(gateway.yoga);
+  // Node checks the header and request limits only every connectionsCheckingInterval (30 s by default), which
+  // would let a client that dribbles headers hold its socket for up to 40 s instead of 10.
+  const server = http.createServer({ connectionsCheckingInterval: 1_000 }, gateway.yoga);
   // A client may not dribble headers or a body forever; keep-alive stays at Node's 5 s.
   server.headersTimeout = 10_000;
   server.requestTimeout = 30_000;
-  await new Promise<void>((resolve) => server.listen(config.port, resolve));
+  await listen(server, config.port);
   const { port } = server.address() as AddressInfo;
   logger.info({ port }, `gateway listening on http://localhost:${port}/graphql`);
 
@@ -34,6 +36,21 @@ export async function serveGateway(config: GatewayConfig, logger: Logger, option
       await drainAndClose({ server, gateway, logger, delayMs, drainMs });
     })());
   return { server, gateway, port, stop };
+}
+
+/** A port that cannot be had is a configuration problem: one line naming PORT, not an unhandled 'error' event. */
+function listen(server: http.Server, port: number): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const fail = (error: NodeJS.ErrnoException) => {
+      const why = { EADDRINUSE: 'is already in use', EACCES: 'needs privileges this process does not have' }[error.code ?? ''];
+      reject(why ? new ConfigError(`PORT: ${port} ${why}`) : error);
+    };
+    server.once('error', fail);
+    server.listen(port, () => {
+      server.off('error', fail);
+      resolve();
+    });
+  });
 }
 
 /** SIGTERM (orchestrators) and SIGINT (Ctrl-C) both drain, then `after` runs once. */

@@ -1,4 +1,5 @@
 import { spawnSync } from 'node:child_process';
+import net, { type AddressInfo } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig, SERVICE_NAMES } from '../../src/config.js';
 
@@ -62,7 +63,7 @@ describe('loadConfig', () => {
   it.each([
     ['PORT', 'abc', /^PORT: expected a whole number from 0 to 65535, got "abc"$/],
     ['PORT', '70000', /^PORT: /],
-    ['USERS_TIMEOUT_MS', '-5', /^USERS_TIMEOUT_MS: expected a whole number >= 1, got "-5"$/],
+    ['USERS_TIMEOUT_MS', '-5', /^USERS_TIMEOUT_MS: expected a whole number from 1 to 2147483647, got "-5"$/],
     ['ORDERS_RETRIES', '1.5', /^ORDERS_RETRIES: /],
     ['INVENTORY_BATCH', 'yes', /^INVENTORY_BATCH: expected "true" or "false", got "yes"$/],
     ['PRODUCTS_MAX_BATCH_SIZE', '0', /^PRODUCTS_MAX_BATCH_SIZE: /],
@@ -71,9 +72,24 @@ describe('loadConfig', () => {
     ['USERS_SERVICE_URL', 'ftp://files.internal/', /^USERS_SERVICE_URL: expected an http/],
     ['GRAPHIQL', 'maybe', /^GRAPHIQL: /],
     ['LOG_LEVEL', 'loud', /^LOG_LEVEL: /],
+    // Node timers cannot wait longer: a larger value would fire after 1 ms and time every call out at once.
+    ['REQUEST_TIMEOUT_MS', '2200000000', /^REQUEST_TIMEOUT_MS: expected a whole number from 1 to 2147483647, got "2200000000"$/],
+    ['USERS_TIMEOUT_MS', '2147483648', /^USERS_TIMEOUT_MS: /],
+    ['UPSTREAM_IDLE_TIMEOUT_MS', '99999999999', /^UPSTREAM_IDLE_TIMEOUT_MS: /],
+    ['ORDERS_BREAKER_MAX_COOLDOWN_MS', '3000000000', /^ORDERS_BREAKER_MAX_COOLDOWN_MS: /],
+    // Set but empty (a template that resolved to nothing) must not mean "serve demo data".
+    ['USERS_SERVICE_URL', '', /^USERS_SERVICE_URL: set but empty; unset it to use the built-in demo upstream$/],
+    ['ORDERS_SERVICE_URL', '   ', /^ORDERS_SERVICE_URL: set but empty/],
   ])('refuses %s=%s with one line naming the variable', (name, value, message) => {
     expect(() => loadConfig({ [name]: value })).toThrow(ConfigError);
     expect(() => loadConfig({ [name]: value })).toThrow(message);
+  });
+
+  it('refuses credentials in a service URL together with forwarding authorization to it, without echoing them', () => {
+    const env = { USERS_SERVICE_URL: 'http://svc:s3cret@users.internal/', USERS_FORWARD_HEADERS: 'authorization,accept-language' };
+    expect(() => loadConfig(env)).toThrow(/^USERS_SERVICE_URL: carries credentials, which would replace the authorization header USERS_FORWARD_HEADERS forwards/);
+    expect(() => loadConfig(env)).toThrow(expect.objectContaining({ message: expect.not.stringContaining('s3cret') }));
+    expect(loadConfig({ USERS_SERVICE_URL: 'http://svc:s3cret@users.internal/' }).services.users.baseUrl?.username).toBe('svc');
   });
 
   it('never echoes a URL, which may carry credentials', () => {
@@ -94,5 +110,22 @@ describe('start-up with a bad value', () => {
     const lines = run.stderr.trim().split('\n');
     expect(lines).toHaveLength(1);
     expect(lines[0]).toMatch(/ORDERS_TIMEOUT_MS/);
+  });
+
+  it('a port already in use: exit 1 with one line naming PORT, no stack', async () => {
+    const taken = net.createServer();
+    await new Promise<void>((resolve) => taken.listen(0, resolve));
+    try {
+      const port = (taken.address() as AddressInfo).port;
+      const run = spawnSync(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+        env: { ...process.env, PORT: String(port), LOG_LEVEL: 'silent' },
+        encoding: 'utf8',
+        timeout: 15_000,
+      });
+      expect(run.status).toBe(1);
+      expect(run.stderr.trim().split('\n')).toEqual([`configuration error: PORT: ${port} is already in use`]);
+    } finally {
+      taken.close();
+    }
   });
 });
