@@ -125,6 +125,20 @@ describe('HTTP-level abuse', () => {
     await expectRefused('1000-operation batch', () => postJson(batch), { status: 400, message: /^Batching is not supported\.$/ });
   });
 
+  it('a body that is not JSON is refused without echoing it', async () => {
+    const body = '{"query": "{ user(id: \\"1\\") { name } }", "token": "ECHO-ME-NOT" oops';
+    const send = () =>
+      rawRequest(gateway.url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) },
+        body,
+      });
+    await expectRefused('body that is not JSON', send, { status: 400, message: /^POST body sent invalid JSON\.$/, code: 'BAD_REQUEST' });
+    const answer = await send();
+    expect(answer.text).not.toContain('ECHO-ME-NOT');
+    expect(answer.json.errors[0].extensions).toEqual({ code: 'BAD_REQUEST' });
+  });
+
   it('a 5 MB body', async () => {
     const body = { query: '{ user(id: "1") { name } }', variables: { padding: 'x'.repeat(5_000_000) } };
     await expectRefused('5 MB body (Content-Length)', () => postJson(body), { status: 413, message: /^Request body too large$/ });
