@@ -14,6 +14,7 @@ import { createObservability, inFlightOf, type ObservabilityOptions } from './ob
 import { gatewaySchema } from './schema/index.js';
 import { useUpstreamTrace } from './trace/use-upstream-trace.js';
 import { gatewaySecurity } from './security/index.js';
+import type { BreakerListener } from './upstream/circuit-breaker.js';
 import { createUpstreamHttp } from './upstream/http.js';
 import type { CallObserver } from './upstream/observe.js';
 import { ServiceClient } from './upstream/service-client.js';
@@ -41,10 +42,11 @@ export function createGateway(config: GatewayConfig, options: GatewayOptions = {
   const breakerStates = () => Object.fromEntries(SERVICE_NAMES.map((name) => [name, clients[name].breakerState]));
   const observability = createObservability(config, { breakerStates, ...options }, () => inFlightOf(clients)());
   const observers = [...(options.observers ?? []), ...observability.observers];
+  const logger = options.logger ?? createLogger('silent');
   const clients = Object.fromEntries(
-    SERVICE_NAMES.map((name, index) => [name, new ServiceClient(config.services[name], pools[index]!, observers)]),
+    SERVICE_NAMES.map((name, index) => [name, new ServiceClient(config.services[name], pools[index]!, observers, breakerLog(logger, name))]),
   ) as unknown as ServiceClients;
-  const security = gatewaySecurity(config, options.logger ?? createLogger('silent'));
+  const security = gatewaySecurity(config, logger);
 
   const yoga = createYoga<Record<string, unknown>, RequestState>({
     schema: gatewaySchema(),
@@ -76,6 +78,14 @@ export function createGateway(config: GatewayConfig, options: GatewayOptions = {
       pools.forEach((pool) => pool.close());
       await observability.shutdown();
     },
+  };
+}
+
+/** A breaker changing state is news for whoever is on call: it decides whether a service is called at all. */
+function breakerLog(logger: Logger, upstream: string): BreakerListener {
+  return {
+    opened: ({ cooldownMs, trips }) => logger.warn({ upstream, cooldownMs, trips }, 'circuit opened: calls fail at once until a probe succeeds'),
+    closed: () => logger.info({ upstream }, 'circuit closed: calls go out again'),
   };
 }
 

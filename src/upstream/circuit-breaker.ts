@@ -18,6 +18,12 @@ export interface BreakerSettings {
 
 export type BreakerState = 'closed' | 'open' | 'half-open';
 
+/** Told when the breaker opens (`cooldownMs` until its next probe; `trips` in a row) and when it closes again. */
+export interface BreakerListener {
+  opened?(change: { readonly cooldownMs: number; readonly trips: number }): void;
+  closed?(): void;
+}
+
 /** What `admit` grants: a normal call, or the one probe of a half-open breaker. */
 export type Admission = 'call' | 'probe';
 
@@ -35,6 +41,7 @@ export class CircuitBreaker {
     private readonly settings: BreakerSettings,
     private readonly now: () => number = Date.now,
     private readonly random: () => number = Math.random,
+    private readonly listener: BreakerListener = {},
   ) {}
 
   get current(): BreakerState {
@@ -92,10 +99,12 @@ export class CircuitBreaker {
     const base = Math.min(this.settings.maxCooldownMs, this.settings.cooldownMs * 2 ** this.trips);
     this.trips++;
     this.state = 'open';
-    this.openUntil = this.now() + base * (0.8 + 0.4 * this.random());
+    const cooldownMs = Math.round(base * (0.8 + 0.4 * this.random()));
+    this.openUntil = this.now() + cooldownMs;
     this.consecutive = 0;
     this.window = [];
     this.windowFailures = 0;
+    this.listener.opened?.({ cooldownMs, trips: this.trips });
   }
 
   private close(): void {
@@ -104,5 +113,6 @@ export class CircuitBreaker {
     this.consecutive = 0;
     this.window = [];
     this.windowFailures = 0;
+    this.listener.closed?.();
   }
 }

@@ -4,7 +4,7 @@ import { timedOut, type AttemptProblem } from '../errors/classify.js';
 import { UpstreamFailure } from '../errors/upstream-failure.js';
 import { sendAttempt, type AttemptResult } from './attempt.js';
 import { NOT_FOUND, type CallOptions, type Route } from './call.js';
-import { CircuitBreaker, type Admission, type BreakerState } from './circuit-breaker.js';
+import { CircuitBreaker, type Admission, type BreakerListener, type BreakerState } from './circuit-breaker.js';
 import type { UpstreamHttp } from './http.js';
 import { endTracking, startTracking, withTrackerHeaders, type CallEnd, type CallObserver, type CallTracker } from './observe.js';
 import { RetryBudget } from './retry-budget.js';
@@ -67,9 +67,10 @@ export class ServiceClient {
     private readonly http: UpstreamHttp,
     /** Process-wide watchers (logs, metrics, traces). */
     private readonly observers: readonly CallObserver[] = [],
+    breakerListener: BreakerListener = {},
   ) {
     this.slots = new Slots(config.maxConcurrency, config.maxQueue);
-    this.breaker = config.breaker && new CircuitBreaker(config.breaker);
+    this.breaker = config.breaker && new CircuitBreaker(config.breaker, Date.now, Math.random, breakerListener);
     this.retryBudget = new RetryBudget(config.retryBudget);
   }
 

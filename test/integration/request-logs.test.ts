@@ -96,6 +96,23 @@ describe('request logs', () => {
     expect(lines.map((line) => [line['operationName'], line['graphqlErrors']])).toEqual([['Bad', 1], ['Bad', 1]]);
   });
 
+  it('logs a breaker opening (warn) and closing again (info), naming the upstream', async () => {
+    const logs = captureLogs('info');
+    gateway = await startGateway({
+      logger: logs.logger,
+      env: { ORDERS_BREAKER_FAILURES: '2', ORDERS_RETRIES: '0', ORDERS_BREAKER_COOLDOWN_MS: '100' },
+      demo: { knobs: { orders: { failStatus: 503 } } },
+    });
+    for (const id of ['1', '2']) await gateway.query(DASHBOARD, { id });
+    expect(logs.lines('circuit opened: calls fail at once until a probe succeeds')).toEqual([
+      expect.objectContaining({ level: 40, upstream: 'orders', trips: 1, cooldownMs: expect.any(Number) }),
+    ]);
+    gateway.demo.knobs.orders.failStatus = null;
+    await new Promise((resolve) => setTimeout(resolve, 100 * 1.2 + 50));
+    expect((await gateway.query(DASHBOARD, { id: '3' })).body.extensions).toBeUndefined();
+    expect(logs.lines('circuit closed: calls go out again')).toEqual([expect.objectContaining({ level: 30, upstream: 'orders' })]);
+  });
+
   it('a client that left is logged and counted as gone, and the calls cancelled for it are not upstream failures', async () => {
     const logs = captureLogs('info');
     gateway = await startGateway({ logger: logs.logger, demo: { knobs: { users: { latencyMs: 400 } } } });
