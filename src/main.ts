@@ -17,7 +17,7 @@ async function main(): Promise<void> {
   if (isWorker()) {
     // The primary passed every URL (its demo upstreams included) in the environment.
     const serving = await serveGateway(withUpstreamUrls(config, {}), logger, { metricsSource: workerMetrics });
-    onStopSignals(serving.stop, () => exitAfterLogs(logger, 0));
+    onStopSignals(serving.stop, () => exitAfterLogs(logger, 0), (signal) => exitAtOnce(logger, signal));
     return;
   }
 
@@ -27,10 +27,19 @@ async function main(): Promise<void> {
     return;
   }
   const serving = await serveGateway(withUpstreamUrls(config, demo?.urls ?? {}), logger);
-  onStopSignals(serving.stop, async () => {
-    await demo?.close();
-    exitAfterLogs(logger, 0);
-  });
+  onStopSignals(
+    serving.stop,
+    async () => {
+      await demo?.close();
+      exitAfterLogs(logger, 0);
+    },
+    (signal) => exitAtOnce(logger, signal),
+  );
+}
+
+function exitAtOnce(logger: Logger, signal: string): void {
+  logger.warn({ signal }, 'second signal: exiting now, without waiting for the drain');
+  exitAfterLogs(logger, 1);
 }
 
 /** pino writes asynchronously: flush before exiting so the last lines (drain outcome) are not lost. */

@@ -53,9 +53,18 @@ function listen(server: http.Server, port: number): Promise<void> {
   });
 }
 
-/** SIGTERM (orchestrators) and SIGINT (Ctrl-C) both drain, then `after` runs once. */
-export function onStopSignals(stop: (signal: string) => Promise<void>, after: () => Promise<void> | void): void {
+/**
+ * SIGTERM (orchestrators) and SIGINT (Ctrl-C) both drain, then `after` runs
+ * once. A second signal during the drain runs `forced`: whoever sends it (a
+ * second Ctrl-C) has decided not to wait.
+ */
+export function onStopSignals(stop: (signal: string) => Promise<void>, after: () => Promise<void> | void, forced: (signal: string) => void): void {
+  let stopping = false;
   for (const signal of ['SIGTERM', 'SIGINT'] as const) {
-    process.on(signal, () => void stop(signal).then(after));
+    process.on(signal, () => {
+      if (stopping) return forced(signal);
+      stopping = true;
+      void stop(signal).then(after);
+    });
   }
 }

@@ -101,6 +101,22 @@ describe('graceful shutdown of the real process', () => {
     expect(tookMs).toBeLessThan(20_000);
     expect(gateway.logs.find((line) => line['msg'] === 'gateway stopped')).toMatchObject({ outcome: 'cut' });
   }, 60_000);
+
+  it('a second signal during the drain exits at once, code 1, saying so', async () => {
+    gateway = spawnGateway({ PORT: '0', DEMO_ORDERS_HANG: 'true', ORDERS_TIMEOUT_MS: '60000', REQUEST_TIMEOUT_MS: '60000', SHUTDOWN_DRAIN_MS: '30000' });
+    const port = (await gateway.waitForLog(isListening))['port'] as number;
+    const hung = post(port, '{ dashboard(userId: "1") { orders { id } } }').catch(() => 'cut');
+    await untilInFlight(port, 'orders');
+
+    gateway.child.kill('SIGINT');
+    await gateway.waitForLog((line) => String(line['msg']).startsWith('draining'));
+    const signalled = Date.now();
+    gateway.child.kill('SIGINT');
+    expect(await gateway.exited).toEqual({ code: 1, signal: null });
+    expect(Date.now() - signalled).toBeLessThan(10_000); // not the 30 s drain
+    expect(gateway.logs.find((line) => String(line['msg']).startsWith('second signal'))).toMatchObject({ level: 40, signal: 'SIGINT' });
+    await hung;
+  }, 60_000);
 });
 
 describe('shutdown with tracing on and the collector down', () => {
