@@ -2,7 +2,7 @@ import { ConfigError, loadConfig, servicesWithoutUrl, withUpstreamUrls, type Con
 import { startDemoUpstreams, type DemoUpstreams } from './demo/server.js';
 import { createLogger, type Logger } from './logger.js';
 import { isWorker, runPrimary, workerMetrics } from './process/cluster.js';
-import { onStopSignals, serveGateway } from './process/serve.js';
+import { onStopSignals, serveGateway, workerStopSignals } from './process/serve.js';
 
 /**
  * Process entry: load config, start demo upstreams where no URL is set (once,
@@ -17,7 +17,7 @@ async function main(): Promise<void> {
   if (isWorker()) {
     // The primary passed every URL (its demo upstreams included) in the environment.
     const serving = await serveGateway(withUpstreamUrls(config, {}), logger, { metricsSource: workerMetrics });
-    onStopSignals(serving.stop, () => exitAfterLogs(logger, 0), (signal) => exitAtOnce(logger, signal));
+    workerStopSignals(serving.stop, () => exitAfterLogs(logger, 0));
     return;
   }
 

@@ -84,7 +84,11 @@ export function createGateway(config: GatewayConfig, options: GatewayOptions = {
 /** A breaker changing state is news for whoever is on call: it decides whether a service is called at all. */
 function breakerLog(logger: Logger, upstream: string): BreakerListener {
   return {
-    opened: ({ cooldownMs, trips }) => logger.warn({ upstream, cooldownMs, trips }, 'circuit opened: calls fail at once until a probe succeeds'),
+    // A failed probe re-opens it: worth a line, not another alarm, once per cool-down for as long as it lasts.
+    opened: ({ cooldownMs, trips }) =>
+      trips === 1
+        ? logger.warn({ upstream, cooldownMs, trips }, 'circuit opened: calls fail at once until a probe succeeds')
+        : logger.info({ upstream, cooldownMs, trips }, 'circuit stays open: the probe failed'),
     closed: () => logger.info({ upstream }, 'circuit closed: calls go out again'),
   };
 }

@@ -77,10 +77,18 @@ export function runPrimary({ config, logger, demo }: PrimaryOptions): void {
     logger.flush(() => process.exit(exitCode));
   };
 
+  // The primary decides for the whole group: a worker also gets a Ctrl-C or a group-wide SIGTERM itself, and the
+  // primary's own SIGTERM to it must not count as a second signal there (see workerStopSignals).
+  const force = (signal: string) => {
+    logger.warn({ signal }, 'second signal: stopping the workers now, without waiting for the drain');
+    for (const worker of Object.values(cluster.workers ?? {})) worker?.process.kill('SIGKILL');
+    logger.flush(() => process.exit(1));
+  };
   logger.info({ workers: count }, 'primary: starting workers');
   for (let index = 0; index < count; index++) fork();
-  process.on('SIGTERM', () => void stop('SIGTERM'));
-  process.on('SIGINT', () => void stop('SIGINT'));
+  for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+    process.on(signal, () => (stopping ? force(signal) : void stop(signal)));
+  }
 }
 
 /** In a worker: answer the primary's aggregation requests with this registry, and ask it for the sum. */

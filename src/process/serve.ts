@@ -54,9 +54,9 @@ function listen(server: http.Server, port: number): Promise<void> {
 }
 
 /**
- * SIGTERM (orchestrators) and SIGINT (Ctrl-C) both drain, then `after` runs
- * once. A second signal during the drain runs `forced`: whoever sends it (a
- * second Ctrl-C) has decided not to wait.
+ * A single process: SIGTERM (orchestrators) and SIGINT (Ctrl-C) both drain,
+ * then `after` runs once. A second signal during the drain runs `forced`:
+ * whoever sends it (a second Ctrl-C) has decided not to wait.
  */
 export function onStopSignals(stop: (signal: string) => Promise<void>, after: () => Promise<void> | void, forced: (signal: string) => void): void {
   let stopping = false;
@@ -67,4 +67,20 @@ export function onStopSignals(stop: (signal: string) => Promise<void>, after: ()
       void stop(signal).then(after);
     });
   }
+}
+
+/**
+ * A cluster worker: the primary decides. A Ctrl-C reaches every process of
+ * the terminal's group, workers included, and is ignored here; the primary
+ * answers it with a SIGTERM, which drains. Further SIGTERMs (a group-wide one
+ * and then the primary's) change nothing; the primary forces an exit itself.
+ */
+export function workerStopSignals(stop: (signal: string) => Promise<void>, after: () => Promise<void> | void): void {
+  process.on('SIGINT', () => {});
+  let stopping = false;
+  process.on('SIGTERM', () => {
+    if (stopping) return;
+    stopping = true;
+    void stop('SIGTERM').then(after);
+  });
 }

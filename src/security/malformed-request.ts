@@ -23,7 +23,7 @@ export function useMalformedRequestRefusal(): Plugin {
             const extensions = error.extensions as Record<string, unknown>;
             if ('originalError' in extensions) {
               delete extensions['originalError'];
-              // Yoga answered 400 rather than 200 because of that field; say so outright, as the other refusals do.
+              // Yoga answered 400 rather than 200 because of that field; keep the 400 outright, as the limit refusals do.
               extensions['http'] = { ...(extensions['http'] as object), spec: false };
             }
             throw error;

@@ -17,11 +17,13 @@ export interface GatewayProcess {
   kill(): void;
 }
 
-export function spawnGateway(env: Record<string, string>): GatewayProcess {
+/** `ownGroup`: the process leads its own process group, so a test can signal the group as a terminal's Ctrl-C does. */
+export function spawnGateway(env: Record<string, string>, { ownGroup = false }: { ownGroup?: boolean } = {}): GatewayProcess {
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
     cwd: repoRoot,
     env: { PATH: process.env['PATH'] ?? '', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
+    detached: ownGroup,
   });
   const output: string[] = [];
   const logs: Array<Record<string, unknown>> = [];
@@ -78,7 +80,9 @@ export function spawnGateway(env: Record<string, string>): GatewayProcess {
       });
     },
     kill() {
-      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      if (ownGroup) process.kill(-child.pid!, 'SIGKILL');
+      else child.kill('SIGKILL');
     },
   };
 }

@@ -72,3 +72,49 @@ describe('WORKERS=2', () => {
     expect(gw.logs.filter((line) => line['msg'] === 'gateway stopped')).toHaveLength(2);
   }, 120_000);
 });
+
+/** Until the cluster's own gauge shows the slow orders call in flight. */
+async function untilOrdersInFlight(port: number): Promise<void> {
+  for (let tries = 0; tries < 300; tries++) {
+    const metrics = parseMetrics((await request(port, 'GET', '/metrics')).text);
+    if (total(metrics, 'gateway_upstream_in_flight', { service: 'orders' }) > 0) return;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  throw new Error('no orders call in flight');
+}
+
+describe('WORKERS=2 and a Ctrl-C, which reaches every process of the group', () => {
+  const slowQuery = JSON.stringify({ query: '{ dashboard(userId: "1") { orders { id } } }' });
+  const start = async () => {
+    gateway = spawnGateway({ PORT: '0', WORKERS: '2', DEMO_ORDERS_LATENCY_MS: '3000', ORDERS_TIMEOUT_MS: '20000', SHUTDOWN_DRAIN_MS: '20000' }, { ownGroup: true });
+    const port = (await gateway.waitForLog(isListening, 60_000))['port'] as number;
+    await gateway.waitForLog(isListening, 60_000, 2);
+    return { gw: gateway, port };
+  };
+
+  it('one Ctrl-C drains: the request in flight is answered, exit 0', async () => {
+    const { gw, port } = await start();
+    const inFlight = request(port, 'POST', '/graphql', slowQuery);
+    await untilOrdersInFlight(port);
+    process.kill(-gw.child.pid!, 'SIGINT');
+    const answer = await inFlight;
+    expect(answer.status).toBe(200);
+    expect(JSON.parse(answer.text).data.dashboard.orders).toEqual(expect.any(Array));
+    expect(await gw.exited).toEqual({ code: 0, signal: null });
+    expect(gw.logs.some((line) => String(line['msg']).startsWith('second signal'))).toBe(false);
+  }, 120_000);
+
+  it('a second Ctrl-C stops everything at once, exit 1', async () => {
+    const { gw, port } = await start();
+    const inFlight = request(port, 'POST', '/graphql', slowQuery).catch(() => 'cut');
+    await untilOrdersInFlight(port);
+    process.kill(-gw.child.pid!, 'SIGINT');
+    await gw.waitForLog((line) => line['msg'] === 'primary: stopping workers');
+    const signalled = Date.now();
+    process.kill(-gw.child.pid!, 'SIGINT');
+    expect(await gw.exited).toEqual({ code: 1, signal: null });
+    expect(Date.now() - signalled).toBeLessThan(2_500); // not the 3 s request, nor the 20 s drain
+    expect(await inFlight).toBe('cut');
+  }, 120_000);
+});
+

@@ -24,6 +24,22 @@ describe('CircuitBreaker', () => {
     expect(breaker.admit()).toBe('call');
   });
 
+  it('tells its listener: opened (trips 1), re-opened by a failed probe (trips 2), not on a released probe, closed', () => {
+    const time = clock();
+    const events: string[] = [];
+    const breaker = new CircuitBreaker(SETTINGS, time.now, () => 0.5, {
+      opened: ({ cooldownMs, trips }) => events.push(`opened ${trips} ${cooldownMs}`),
+      closed: () => events.push('closed'),
+    });
+    for (let i = 0; i < 3; i++) breaker.record(breaker.admit()!, true);
+    time.advance(100);
+    breaker.record(breaker.admit()!, true); // the probe fails: open again, for twice as long
+    time.advance(200);
+    breaker.release(breaker.admit()!); // a probe nobody waited for says nothing
+    breaker.record(breaker.admit()!, false);
+    expect(events).toEqual(['opened 1 100', 'opened 2 200', 'closed']);
+  });
+
   it('a success resets the consecutive count', () => {
     const breaker = new CircuitBreaker(SETTINGS, clock().now);
     for (const failed of [true, true, false, true, true]) breaker.record('call', failed);
