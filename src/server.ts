@@ -11,10 +11,10 @@ import { useGraphiQLDelivery } from './graphiql-delivery.js';
 import type { ServiceClients } from './loaders/index.js';
 import { createLogger, type Logger } from './logger.js';
 import { createObservability, inFlightOf, type ObservabilityOptions } from './observability/index.js';
+import { breakerLog } from './observability/logging.js';
 import { gatewaySchema } from './schema/index.js';
 import { useUpstreamTrace } from './trace/use-upstream-trace.js';
 import { gatewaySecurity } from './security/index.js';
-import type { BreakerListener } from './upstream/circuit-breaker.js';
 import { createUpstreamHttp } from './upstream/http.js';
 import type { CallObserver } from './upstream/observe.js';
 import { ServiceClient } from './upstream/service-client.js';
@@ -78,18 +78,6 @@ export function createGateway(config: GatewayConfig, options: GatewayOptions = {
       pools.forEach((pool) => pool.close());
       await observability.shutdown();
     },
-  };
-}
-
-/** A breaker changing state is news for whoever is on call: it decides whether a service is called at all. */
-function breakerLog(logger: Logger, upstream: string): BreakerListener {
-  return {
-    // A failed probe re-opens it: worth a line, not another alarm, once per cool-down for as long as it lasts.
-    opened: ({ cooldownMs, trips }) =>
-      trips === 1
-        ? logger.warn({ upstream, cooldownMs, trips }, 'circuit opened: calls fail at once until a probe succeeds')
-        : logger.info({ upstream, cooldownMs, trips }, 'circuit stays open: the probe failed'),
-    closed: () => logger.info({ upstream }, 'circuit closed: calls go out again'),
   };
 }
 

@@ -148,9 +148,11 @@ interface NestedResult {
   rawP50: number;
 }
 
+const NESTED_RUNS = values.quick ? 30 : 100;
+
 async function p50Of(send: () => Promise<unknown>): Promise<number> {
   const times: number[] = [];
-  for (let i = 0; i < (values.quick ? 30 : 100); i++) {
+  for (let i = 0; i < NESTED_RUNS; i++) {
     const started = performance.now();
     await send();
     times.push(performance.now() - started);
@@ -172,7 +174,7 @@ async function nested(port: number, gateway: ChildProcess, rawPort: number, upst
   // At one connection the gateway's CPU for a query sits on its critical path, between and after the two waves of calls.
   const cpuBefore = cpuMs(gateway.pid!);
   const p50 = await p50Of(post);
-  const cpu = (cpuMs(gateway.pid!) - cpuBefore) / (values.quick ? 30 : 100);
+  const cpu = (cpuMs(gateway.pid!) - cpuBefore) / NESTED_RUNS;
   return { calls: Object.values(calls).reduce((a, b) => a + b, 0), p50, cpuMs: cpu, rawP50: await p50Of(raw) };
 }
 

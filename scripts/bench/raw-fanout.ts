@@ -26,7 +26,11 @@ async function getJson(client: Pool, path: string): Promise<unknown> {
 type Row = Record<string, unknown>;
 const byKey = (rows: unknown, key: string) => {
   const map = new Map<unknown, Row[]>();
-  for (const row of (rows as Row[] | null) ?? []) map.set(row[key], [...(map.get(row[key]) ?? []), row]);
+  for (const row of (rows as Row[] | null) ?? []) {
+    const group = map.get(row[key]);
+    if (group) group.push(row);
+    else map.set(row[key], [row]);
+  }
   return map;
 };
 
@@ -57,27 +61,21 @@ async function nested(ids: string): Promise<unknown> {
   }));
 }
 
+async function dashboard(userId: string): Promise<unknown> {
+  const id = encodeURIComponent(userId);
+  const [user, userOrders, userNotifications] = await Promise.all([
+    getJson(users, `/users?ids=${id}`),
+    getJson(orders, `/orders?userIds=${id}`),
+    getJson(notifications, `/notifications?userIds=${id}`),
+  ]);
+  return { dashboard: { user: (user as unknown[] | null)?.[0] ?? null, orders: userOrders, notifications: userNotifications } };
+}
+
 const server = http.createServer(async (request, response) => {
   const url = new URL(request.url ?? '/', 'http://raw');
-  if (url.pathname === '/nested') {
-    try {
-      const body = JSON.stringify({ data: { users: await nested(url.searchParams.get('ids') ?? '1') } });
-      response.writeHead(200, { 'content-type': 'application/json' }).end(body);
-    } catch {
-      response.writeHead(502).end();
-    }
-    return;
-  }
-  const userId = url.searchParams.get('userId') ?? '1';
-  const id = encodeURIComponent(userId);
   try {
-    const [user, userOrders, userNotifications] = await Promise.all([
-      getJson(users, `/users?ids=${id}`),
-      getJson(orders, `/orders?userIds=${id}`),
-      getJson(notifications, `/notifications?userIds=${id}`),
-    ]);
-    const body = JSON.stringify({ data: { dashboard: { user: (user as unknown[] | null)?.[0] ?? null, orders: userOrders, notifications: userNotifications } } });
-    response.writeHead(200, { 'content-type': 'application/json' }).end(body);
+    const data = url.pathname === '/nested' ? { users: await nested(url.searchParams.get('ids') ?? '1') } : await dashboard(url.searchParams.get('userId') ?? '1');
+    response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ data }));
   } catch {
     response.writeHead(502).end();
   }

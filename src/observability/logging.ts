@@ -1,5 +1,6 @@
 import type { Plugin, YogaLogger } from 'graphql-yoga';
 import type { Logger } from '../logger.js';
+import type { BreakerListener } from '../upstream/circuit-breaker.js';
 import type { CallObserver } from '../upstream/observe.js';
 import type { RequestLedger, RequestRecord } from './request-ledger.js';
 
@@ -60,6 +61,18 @@ export function upstreamCallLog(logger: Logger): (record: RequestRecord) => read
       };
     },
   ];
+}
+
+/** A breaker changing state is news for whoever is on call: it decides whether a service is called at all. */
+export function breakerLog(logger: Logger, upstream: string): BreakerListener {
+  return {
+    // A failed probe re-opens it: worth a line, not another alarm, once per cool-down for as long as it lasts.
+    opened: ({ cooldownMs, trips }) =>
+      trips === 1
+        ? logger.warn({ upstream, cooldownMs, trips }, 'circuit opened: calls fail at once until a probe succeeds')
+        : logger.info({ upstream, cooldownMs, trips }, 'circuit stays open: the probe failed'),
+    closed: () => logger.info({ upstream }, 'circuit closed: calls go out again'),
+  };
 }
 
 /** Yoga's own messages (masked errors, warnings) as structured lines of the same logger. */

@@ -59,14 +59,7 @@ function listen(server: http.Server, port: number): Promise<void> {
  * whoever sends it (a second Ctrl-C) has decided not to wait.
  */
 export function onStopSignals(stop: (signal: string) => Promise<void>, after: () => Promise<void> | void, forced: (signal: string) => void): void {
-  let stopping = false;
-  for (const signal of ['SIGTERM', 'SIGINT'] as const) {
-    process.on(signal, () => {
-      if (stopping) return forced(signal);
-      stopping = true;
-      void stop(signal).then(after);
-    });
-  }
+  stopOnFirst(['SIGTERM', 'SIGINT'], stop, after, forced);
 }
 
 /**
@@ -77,10 +70,21 @@ export function onStopSignals(stop: (signal: string) => Promise<void>, after: ()
  */
 export function workerStopSignals(stop: (signal: string) => Promise<void>, after: () => Promise<void> | void): void {
   process.on('SIGINT', () => {});
+  stopOnFirst(['SIGTERM'], stop, after, () => {});
+}
+
+function stopOnFirst(
+  signals: readonly NodeJS.Signals[],
+  stop: (signal: string) => Promise<void>,
+  after: () => Promise<void> | void,
+  again: (signal: string) => void,
+): void {
   let stopping = false;
-  process.on('SIGTERM', () => {
-    if (stopping) return;
-    stopping = true;
-    void stop('SIGTERM').then(after);
-  });
+  for (const signal of signals) {
+    process.on(signal, () => {
+      if (stopping) return again(signal);
+      stopping = true;
+      void stop(signal).then(after);
+    });
+  }
 }

@@ -261,12 +261,11 @@ export class ServiceClient {
 
   /** No attempt could start. Says which limit stopped it: a call never made is not said to have gone unanswered. */
   private notCalled(run: Run, why: 'deadline' | 'slots' | 'saturated'): UpstreamFailure {
-    const because = {
-      // The deadline is the service timeout, or the request's budget when that ends first.
-      deadline: run.deadline === run.call.deadline ? "the request's time budget ran out first" : `its ${this.config.timeoutMs} ms timeout passed first`,
-      slots: `all ${this.config.maxConcurrency} connections to it stayed busy until the deadline`,
-      saturated: 'it is saturated (too many calls already waiting)',
-    }[why];
+    let because: string;
+    if (why === 'slots') because = `all ${this.config.maxConcurrency} connections to it stayed busy until the deadline`;
+    else if (why === 'saturated') because = 'it is saturated (too many calls already waiting)';
+    // The deadline is the service timeout, or the request's budget when that ends first.
+    else because = run.deadline === run.call.deadline ? "the request's time budget ran out first" : `its ${this.config.timeoutMs} ms timeout passed first`;
     return new UpstreamFailure(this.name, 'TIMEOUT', `${this.name} was not called: ${because}`, 0);
   }
 

@@ -3,11 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_UNLUCKY_USER_ID } from '../../src/demo/data.js';
 import { startGateway, type TestGateway } from '../helpers/gateway.js';
 import { postIncremental, type IncrementalProtocol } from '../helpers/incremental.js';
-
-async function rawPost(url: string, body: Record<string, unknown>) {
-  const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
-  return (await response.json()) as { data?: any; errors?: unknown[] };
-}
+import { rawRequest } from '../helpers/raw-http.js';
 
 /**
  * @defer over real HTTP: the fast part of a dashboard arrives first and the
@@ -127,7 +123,8 @@ describe('@defer with a 1 s notifications service', () => {
     const skipped = await gw.query('query { users(ids: ["1"]) @stream(initialCount: -1, if: false) { name } }');
     expect(skipped.body.data.users).toEqual([{ name: expect.any(String) }]);
     const document = 'query Bad { users(ids: ["1"]) @stream(initialCount: -1) { name } } query Good { users(ids: ["1"]) { name } }';
-    const good = await rawPost(gw.url, { query: document, operationName: 'Good' });
+    const body = JSON.stringify({ query: document, operationName: 'Good' });
+    const good = (await rawRequest(gw.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body })).json;
     expect(good.data.users).toEqual([{ name: expect.any(String) }]);
   });
 });

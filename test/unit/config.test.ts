@@ -99,13 +99,14 @@ describe('loadConfig', () => {
   });
 });
 
+/** The real entry point, run to its end. */
+function runMain(env: Record<string, string>) {
+  return spawnSync(process.execPath, ['--import', 'tsx', 'src/main.ts'], { env: { ...process.env, ...env }, encoding: 'utf8', timeout: 15_000 });
+}
+
 describe('start-up with a bad value', () => {
   it('exits non-zero with one line that names the variable', () => {
-    const run = spawnSync(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
-      env: { ...process.env, ORDERS_TIMEOUT_MS: '-1', PORT: '0' },
-      encoding: 'utf8',
-      timeout: 15_000,
-    });
+    const run = runMain({ ORDERS_TIMEOUT_MS: '-1', PORT: '0' });
     expect(run.status).toBe(1);
     const lines = run.stderr.trim().split('\n');
     expect(lines).toHaveLength(1);
@@ -117,11 +118,7 @@ describe('start-up with a bad value', () => {
     await new Promise<void>((resolve) => taken.listen(0, resolve));
     try {
       const port = (taken.address() as AddressInfo).port;
-      const run = spawnSync(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
-        env: { ...process.env, PORT: String(port), LOG_LEVEL: 'silent' },
-        encoding: 'utf8',
-        timeout: 15_000,
-      });
+      const run = runMain({ PORT: String(port), LOG_LEVEL: 'silent' });
       expect(run.status).toBe(1);
       expect(run.stderr.trim().split('\n')).toEqual([`configuration error: PORT: ${port} is already in use`]);
     } finally {
