@@ -1,5 +1,6 @@
 import { writeFileSync } from 'node:fs';
-import { loadConfig, SERVICE_NAMES, withUpstreamUrls } from '../src/config.js';
+import { loadConfig, withUpstreamUrls } from '../src/config.js';
+import { SERVICE_NAMES } from '../src/services/index.js';
 import { createGateway } from '../src/server.js';
 import { introspectSchema, SCHEMA_FILE, schemaFileText } from '../src/schema/print.js';
 

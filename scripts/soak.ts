@@ -3,7 +3,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
-import { SERVICE_NAMES } from '../src/config.js';
+import { SERVICE_NAMES } from '../src/services/index.js';
 import { startDemoUpstreams } from '../src/demo/server.js';
 
 /**

@@ -8,13 +8,12 @@ import { availableParallelism } from 'node:os';
 import { ConfigError, deepFreeze, present, readBoolean, readDuration, readInteger, readOrigins, readUrl, readWord, type Env } from './env-readers.js';
 import { NEVER_FORWARDED } from './security/forward-headers.js';
 import { loadTrustedDocuments, type TrustedDocuments } from './security/trusted-documents.js';
+import { SERVICES, SERVICE_NAMES, type Service, type ServiceName } from './services/index.js';
+import { DEFAULT_SERVICE_SETTINGS, type ServiceSettings } from './services/settings.js';
 import type { BreakerSettings } from './upstream/circuit-breaker.js';
 import type { RetryBudgetSettings } from './upstream/retry-budget.js';
 
 export { ConfigError } from './env-readers.js';
-
-export const SERVICE_NAMES = ['users', 'orders', 'notifications', 'products', 'inventory'] as const;
-export type ServiceName = (typeof SERVICE_NAMES)[number];
 
 /** Settings of one upstream. `U` is `URL | undefined` before the demo upstreams fill the gaps. */
 export interface ServiceConfig<U extends URL | undefined = URL> {
@@ -111,7 +110,7 @@ export interface DemoKnobSettings {
 }
 
 export interface DemoConfig {
-  /** `npm run upstreams` listens on this port and the four after it, in SERVICE_NAMES order. */
+  /** `npm run upstreams` listens on this port and the ones after it, one per service, in SERVICE_NAMES order. */
   readonly basePort: number;
   readonly knobs: { readonly [S in ServiceName]: DemoKnobSettings };
 }
@@ -127,7 +126,7 @@ export type UpstreamTraceMode = (typeof UPSTREAM_TRACE_MODES)[number];
 
 export function loadConfig(env: Env): Config {
   const services = Object.fromEntries(
-    SERVICE_NAMES.map((name) => [name, readServiceConfig(env, name)]),
+    SERVICES.map((service) => [service.name, readServiceConfig(env, service)]),
   ) as Record<ServiceName, ServiceConfig<URL | undefined>>;
   return deepFreeze({
     port: readInteger(env, 'PORT', 4000, { min: 0, max: 65_535 }),
@@ -208,8 +207,10 @@ function readDemoConfig(env: Env): DemoConfig {
   return { basePort: readInteger(env, 'DEMO_BASE_PORT', 4001, { min: 1, max: 65_530 }), knobs };
 }
 
-function readServiceConfig(env: Env, name: ServiceName): ServiceConfig<URL | undefined> {
+function readServiceConfig(env: Env, service: Service): ServiceConfig<URL | undefined> {
+  const { name } = service;
   const prefix = name.toUpperCase();
+  const defaults = { ...DEFAULT_SERVICE_SETTINGS, ...service.defaults };
   const baseUrl = readServiceUrl(env, `${prefix}_SERVICE_URL`);
   const forwardHeaders = readHeaderNames(env, `${prefix}_FORWARD_HEADERS`);
   if ((baseUrl?.username || baseUrl?.password) && forwardHeaders.includes('authorization')) {
@@ -222,20 +223,20 @@ function readServiceConfig(env: Env, name: ServiceName): ServiceConfig<URL | und
   return {
     name,
     baseUrl,
-    timeoutMs: readDuration(env, `${prefix}_TIMEOUT_MS`, 2000, { min: 1 }),
-    retries: readInteger(env, `${prefix}_RETRIES`, 2, { min: 0, max: 10 }),
-    batch: readBoolean(env, `${prefix}_BATCH`, true),
-    maxBatchSize: readInteger(env, `${prefix}_MAX_BATCH_SIZE`, 100, { min: 1 }),
-    maxConcurrency: readInteger(env, `${prefix}_MAX_CONCURRENCY`, 64, { min: 1 }),
-    dedupe: readBoolean(env, `${prefix}_DEDUPE`, true),
-    maxQueue: readInteger(env, `${prefix}_MAX_QUEUE`, 256, { min: 0 }),
-    connectTimeoutMs: readDuration(env, `${prefix}_CONNECT_TIMEOUT_MS`, 1000, { min: 1 }),
-    maxResponseBytes: readInteger(env, `${prefix}_MAX_RESPONSE_BYTES`, 10 * 1024 * 1024, { min: 1 }),
+    timeoutMs: readDuration(env, `${prefix}_TIMEOUT_MS`, defaults.timeoutMs, { min: 1 }),
+    retries: readInteger(env, `${prefix}_RETRIES`, defaults.retries, { min: 0, max: 10 }),
+    batch: readBoolean(env, `${prefix}_BATCH`, defaults.batch),
+    maxBatchSize: readInteger(env, `${prefix}_MAX_BATCH_SIZE`, defaults.maxBatchSize, { min: 1 }),
+    maxConcurrency: readInteger(env, `${prefix}_MAX_CONCURRENCY`, defaults.maxConcurrency, { min: 1 }),
+    dedupe: readBoolean(env, `${prefix}_DEDUPE`, defaults.dedupe),
+    maxQueue: readInteger(env, `${prefix}_MAX_QUEUE`, defaults.maxQueue, { min: 0 }),
+    connectTimeoutMs: readDuration(env, `${prefix}_CONNECT_TIMEOUT_MS`, defaults.connectTimeoutMs, { min: 1 }),
+    maxResponseBytes: readInteger(env, `${prefix}_MAX_RESPONSE_BYTES`, defaults.maxResponseBytes, { min: 1 }),
     retryBudget: {
-      percent: readInteger(env, `${prefix}_RETRY_BUDGET_PERCENT`, 20, { min: 0, max: 100 }),
-      minPerSecond: readInteger(env, `${prefix}_RETRY_BUDGET_MIN_PER_SEC`, 3, { min: 0 }),
+      percent: readInteger(env, `${prefix}_RETRY_BUDGET_PERCENT`, defaults.retryBudgetPercent, { min: 0, max: 100 }),
+      minPerSecond: readInteger(env, `${prefix}_RETRY_BUDGET_MIN_PER_SEC`, defaults.retryBudgetMinPerSecond, { min: 0 }),
     },
-    breaker: readBreaker(env, prefix),
+    breaker: readBreaker(env, prefix, defaults),
     forwardHeaders,
   };
 }
@@ -251,17 +252,17 @@ function readServiceUrl(env: Env, name: string): URL | undefined {
   return readUrl(env, name);
 }
 
-function readBreaker(env: Env, prefix: string): BreakerSettings | undefined {
+function readBreaker(env: Env, prefix: string, defaults: ServiceSettings): BreakerSettings | undefined {
   // Read even when switched off: a bad value stops start-up whatever else is set, as for every other variable.
   const thresholds: BreakerSettings = {
-    consecutiveFailures: readInteger(env, `${prefix}_BREAKER_FAILURES`, 5, { min: 1 }),
-    failurePercent: readInteger(env, `${prefix}_BREAKER_FAILURE_PERCENT`, 50, { min: 1, max: 100 }),
-    minCalls: readInteger(env, `${prefix}_BREAKER_MIN_CALLS`, 20, { min: 1 }),
-    windowMs: readDuration(env, `${prefix}_BREAKER_WINDOW_MS`, 10_000, { min: 1 }),
-    cooldownMs: readDuration(env, `${prefix}_BREAKER_COOLDOWN_MS`, 5000, { min: 1 }),
-    maxCooldownMs: readDuration(env, `${prefix}_BREAKER_MAX_COOLDOWN_MS`, 60_000, { min: 1 }),
+    consecutiveFailures: readInteger(env, `${prefix}_BREAKER_FAILURES`, defaults.breakerFailures, { min: 1 }),
+    failurePercent: readInteger(env, `${prefix}_BREAKER_FAILURE_PERCENT`, defaults.breakerFailurePercent, { min: 1, max: 100 }),
+    minCalls: readInteger(env, `${prefix}_BREAKER_MIN_CALLS`, defaults.breakerMinCalls, { min: 1 }),
+    windowMs: readDuration(env, `${prefix}_BREAKER_WINDOW_MS`, defaults.breakerWindowMs, { min: 1 }),
+    cooldownMs: readDuration(env, `${prefix}_BREAKER_COOLDOWN_MS`, defaults.breakerCooldownMs, { min: 1 }),
+    maxCooldownMs: readDuration(env, `${prefix}_BREAKER_MAX_COOLDOWN_MS`, defaults.breakerMaxCooldownMs, { min: 1 }),
   };
-  return readBoolean(env, `${prefix}_BREAKER`, true) ? thresholds : undefined;
+  return readBoolean(env, `${prefix}_BREAKER`, defaults.breaker) ? thresholds : undefined;
 }
 
 /** Fills every service without a URL from `urls` (the demo upstreams). */

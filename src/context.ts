@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { YogaInitialContext } from 'graphql-yoga';
-import type { GatewayConfig, ServiceName } from './config.js';
+import type { GatewayConfig } from './config.js';
+import type { ServiceName } from './services/index.js';
 import { FailureCollector } from './errors/collector.js';
 import { createLoaders, type Loaders, type ServiceClients } from './loaders/index.js';
 import { upstreamHeaders } from './security/forward-headers.js';

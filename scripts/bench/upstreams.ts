@@ -1,5 +1,5 @@
 import { startDemoUpstreams } from '../../src/demo/server.js';
-import { SERVICE_NAMES } from '../../src/config.js';
+import { SERVICE_NAMES } from '../../src/services/index.js';
 
 /**
  * Bench child: the five demo upstreams with a fixed latency, in their own

@@ -1,26 +1,35 @@
-import type { NotificationRow, OrderRow, ProductRow, SalesRow, StockRow, UserRow } from '../upstream/endpoints.js';
+import type { KeyedReadSpec } from '../services/define.js';
+import type { ReadName, Reads } from '../services/index.js';
+import type { NotificationRow } from '../services/notifications.js';
+import type { OrderRow, SalesRow } from '../services/orders.js';
+import type { ProductRow } from '../services/products.js';
+import type { StockRow } from '../services/inventory.js';
+import type { UserRow } from '../services/users.js';
 
 /**
  * The demo upstreams' data: a small shop, generated from a fixed seed so that
- * every run (and every test) sees the same users, orders and products.
+ * every run (and every test) sees the same users, orders and products. One
+ * table per keyed read, named as the read (and its loader): the row of each
+ * known key, or its rows. The demo's routes are derived from the reads
+ * (routes.ts), so a new service needs only its table here.
  */
-export interface DemoData {
-  readonly users: ReadonlyMap<string, UserRow>;
-  readonly products: ReadonlyMap<string, ProductRow>;
-  readonly stock: ReadonlyMap<string, StockRow>;
-  readonly sales: ReadonlyMap<string, SalesRow>;
-  readonly ordersByUser: ReadonlyMap<string, readonly OrderRow[]>;
-  readonly notificationsByUser: ReadonlyMap<string, readonly NotificationRow[]>;
-}
+export type DemoData = { readonly [N in ReadName]: ReadonlyMap<string, DemoEntry<Reads[N]>> };
+
+type DemoEntry<R> = R extends KeyedReadSpec<infer Row, infer C> ? (C extends 'one' ? Row : readonly Row[]) : never;
 
 export const DEMO_USER_COUNT = 300;
 export const DEMO_PRODUCT_COUNT = 40;
 /**
  * The showcase of partial failure (GraphiQL's second tab): a user with orders
- * whose notifications the demo service always answers with HTTP 503 (see
- * routes.ts). Not one of the numbered users, so they are never affected.
+ * whose notifications the demo service always answers with HTTP 503. Not one
+ * of the numbered users, so they are never affected.
  */
 export const DEMO_UNLUCKY_USER_ID = 'unlucky';
+
+/** Keys whose calls (per-key, or any batch that carries them) the demo answers with HTTP 503. */
+export const DEMO_FAILING_KEYS: { readonly [N in ReadName]?: ReadonlySet<string> } = {
+  notificationsByUserId: new Set([DEMO_UNLUCKY_USER_ID]),
+};
 
 const FIRST = ['Ada', 'Grace', 'Alan', 'Edsger', 'Barbara', 'Donald', 'Margaret', 'Ken', 'Radia', 'Linus', 'Frances', 'John'];
 const LAST = ['Lovelace', 'Hopper', 'Turing', 'Dijkstra', 'Liskov', 'Knuth', 'Hamilton', 'Thompson', 'Perlman', 'Torvalds', 'Allen', 'McCarthy'];
@@ -89,7 +98,14 @@ export function createDemoData(seed = 20261128): DemoData {
   for (const id of products.keys()) if (!sales.has(id)) sales.set(id, { productId: id, unitsSold: 0, revenue: 0 });
   addUnluckyUser(users, ordersByUser, products);
 
-  return { users, products, stock, sales, ordersByUser, notificationsByUser };
+  return {
+    userById: users,
+    ordersByUserId: ordersByUser,
+    notificationsByUserId: notificationsByUser,
+    productById: products,
+    stockByProductId: stock,
+    salesByProductId: sales,
+  };
 }
 
 /** Added after the seeded users, from no random draw, so their data and the sales totals stay as they were. */

@@ -1,4 +1,5 @@
-import { ConfigError, loadConfig, SERVICE_NAMES } from '../config.js';
+import { ConfigError, loadConfig } from '../config.js';
+import { SERVICE_NAMES } from '../services/index.js';
 import { startDemoUpstreams } from './server.js';
 
 /**

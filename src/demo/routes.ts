@@ -1,5 +1,6 @@
-import type { ServiceName } from '../config.js';
-import { DEMO_UNLUCKY_USER_ID, type DemoData } from './data.js';
+import type { KeyedRead } from '../services/define.js';
+import { READS, type ReadName, type ServiceName } from '../services/index.js';
+import { DEMO_FAILING_KEYS, type DemoData } from './data.js';
 
 /** What a demo route answers: a JSON body, 404, or a fixture failure (503 with a JSON body). */
 export type DemoAnswer =
@@ -11,57 +12,37 @@ interface DemoRoute {
   readonly pattern: readonly string[];
   /** For batch routes: the query parameter holding comma-separated keys. */
   readonly listParam?: string;
-  answer(key: string | string[]): DemoAnswer;
+  answer(keys: readonly string[]): DemoAnswer;
 }
-
-const ok = (body: unknown): DemoAnswer => ({ status: 200, body });
-const found = (row: unknown): DemoAnswer => (row === undefined ? { status: 404 } : ok(row));
 
 /**
- * Batch answers come back in reverse key order, with unknown keys left out,
- * as a real upstream may: the gateway must match rows to keys itself.
+ * Each service's routes, derived from its keyed reads: the per-key route
+ * answers the key's row (404 when unknown), the batch route the rows of the
+ * keys it knows, in reverse key order with unknown keys left out, as a real
+ * upstream may: the gateway must match rows to keys itself.
  */
-function batchOf<T>(lookup: (key: string) => T | readonly T[] | undefined) {
-  return (keys: string | string[]) => ok([...keys].reverse().flatMap((key) => lookup(key) ?? []));
-}
-
-/** The demo's deterministic failure: any call that carries the unlucky user's notifications. */
-function unluckyNotifications(answer: (keys: string | string[]) => DemoAnswer) {
-  return (keys: string | string[]): DemoAnswer =>
-    [keys].flat().includes(DEMO_UNLUCKY_USER_ID)
-      ? { status: 503, body: { error: `demo notifications always fail for user ${DEMO_UNLUCKY_USER_ID}` } }
-      : answer(keys);
-}
-
-function key(value: string | string[]): string {
-  return Array.isArray(value) ? value[0]! : value;
-}
-
-export function demoRoutes(data: DemoData): Record<ServiceName, readonly DemoRoute[]> {
-  return {
-    users: [
-      { pattern: ['users', ':key'], answer: (k) => found(data.users.get(key(k))) },
-      { pattern: ['users'], listParam: 'ids', answer: batchOf((k) => data.users.get(k)) },
-    ],
-    orders: [
-      { pattern: ['users', ':key', 'orders'], answer: (k) => found(data.ordersByUser.get(key(k))) },
-      { pattern: ['orders'], listParam: 'userIds', answer: batchOf((k) => data.ordersByUser.get(k)) },
-      { pattern: ['products', ':key', 'sales'], answer: (k) => found(data.sales.get(key(k))) },
-      { pattern: ['sales'], listParam: 'productIds', answer: batchOf((k) => data.sales.get(k)) },
-    ],
-    notifications: [
-      { pattern: ['users', ':key', 'notifications'], answer: unluckyNotifications((k) => found(data.notificationsByUser.get(key(k)))) },
-      { pattern: ['notifications'], listParam: 'userIds', answer: unluckyNotifications(batchOf((k) => data.notificationsByUser.get(k))) },
-    ],
-    products: [
-      { pattern: ['products', ':key'], answer: (k) => found(data.products.get(key(k))) },
-      { pattern: ['products'], listParam: 'ids', answer: batchOf((k) => data.products.get(k)) },
-    ],
-    inventory: [
-      { pattern: ['products', ':key', 'stock'], answer: (k) => found(data.stock.get(key(k))) },
-      { pattern: ['stock'], listParam: 'productIds', answer: batchOf((k) => data.stock.get(k)) },
-    ],
-  };
+export function demoRoutes(data: DemoData): Record<ServiceName, DemoRoute[]> {
+  const routes = {} as Record<ServiceName, DemoRoute[]>;
+  for (const read of Object.values(READS) as KeyedRead[]) {
+    const table = data[read.name as ReadName] as ReadonlyMap<string, unknown>;
+    const failing = DEMO_FAILING_KEYS[read.name as ReadName];
+    const unlessFailing = (answer: (keys: readonly string[]) => DemoAnswer) => (keys: readonly string[]) =>
+      failing && keys.some((key) => failing.has(key))
+        ? ({ status: 503, body: { error: 'this demo key always fails' } } as const)
+        : answer(keys);
+    (routes[read.service as ServiceName] ??= []).push(
+      {
+        pattern: read.perKey.split('/').map((part) => (part === '{key}' ? ':key' : part)),
+        answer: unlessFailing(([key]) => (table.has(key!) ? { status: 200, body: table.get(key!) } : { status: 404 })),
+      },
+      {
+        pattern: read.batch.path.split('/'),
+        listParam: read.batch.param,
+        answer: unlessFailing((keys) => ({ status: 200, body: [...keys].reverse().flatMap((key) => table.get(key) ?? []) })),
+      },
+    );
+  }
+  return routes;
 }
 
 /** Finds the route for a request and answers it; `undefined` when no route matches. */
@@ -80,7 +61,7 @@ export function answerDemoRequest(routes: readonly DemoRoute[], url: URL): DemoA
       if (list === null) continue;
       return route.answer(list.split(',').filter(Boolean));
     }
-    return route.answer(matched!);
+    return route.answer([matched!]);
   }
   return undefined;
 }

@@ -1,6 +1,6 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { SERVICE_NAMES, type ServiceName } from '../config.js';
+import { SERVICE_NAMES, type ServiceName } from '../services/index.js';
 import { createDemoData, type DemoData } from './data.js';
 import { answerDemoRequest, demoRoutes } from './routes.js';
 

@@ -1,7 +1,9 @@
+import type { ServiceName } from '../services/index.js';
+
 /**
- * The partial-failure contract (CONTRACT.md section 4) as types. Client code
+ * The partial-failure contract (docs/failures.md) as types. Client code
  * imports this module to read `extensions.errors` with the compiler's help;
- * it has no runtime dependencies so it can be copied into any client.
+ * it imports types only, so it adds nothing to a client's bundle.
  */
 
 /** Every code the gateway can put in `extensions.errors[].code`. New codes may be added. */
@@ -14,7 +16,8 @@ export const UPSTREAM_ERROR_CODES = [
 ] as const;
 export type UpstreamErrorCode = (typeof UPSTREAM_ERROR_CODES)[number];
 
-export type UpstreamServiceName = 'users' | 'orders' | 'notifications' | 'products' | 'inventory';
+/** A configured service's name (src/services/): who failed. */
+export type UpstreamServiceName = ServiceName;
 
 /** A GraphQL response path, as in `errors[].path`. */
 export type ResponsePath = ReadonlyArray<string | number>;

@@ -1,7 +1,8 @@
 import { pino } from 'pino';
 import type { Plugin } from 'graphql-yoga';
 import type { Registry } from 'prom-client';
-import { SERVICE_NAMES, type GatewayConfig, type ServiceName } from '../config.js';
+import { type GatewayConfig } from '../config.js';
+import { SERVICE_NAMES, type ServiceName } from '../services/index.js';
 import type { Logger } from '../logger.js';
 import type { CallObserver } from '../upstream/observe.js';
 import { upstreamCallLog, useRequestLog, yogaLogger } from './logging.js';

@@ -1,5 +1,5 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
-import { SERVICE_NAMES, type ServiceName } from '../config.js';
+import { SERVICE_NAMES, type ServiceName } from '../services/index.js';
 import type { CallObserver } from '../upstream/observe.js';
 
 export type BreakerState = 'closed' | 'open' | 'half-open';

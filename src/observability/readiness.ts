@@ -1,5 +1,5 @@
 import type { Plugin } from 'graphql-yoga';
-import { SERVICE_NAMES } from '../config.js';
+import { SERVICE_NAMES } from '../services/index.js';
 import type { BreakerStates } from './metrics.js';
 
 export interface ReadinessOptions {

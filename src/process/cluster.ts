@@ -1,6 +1,7 @@
 import cluster, { type Worker } from 'node:cluster';
 import { AggregatorRegistry } from 'prom-client';
-import { SERVICE_NAMES, type Config } from '../config.js';
+import { type Config } from '../config.js';
+import { SERVICE_NAMES } from '../services/index.js';
 import type { DemoUpstreams } from '../demo/server.js';
 import type { Logger } from '../logger.js';
 import type { MetricsSource } from '../observability/index.js';

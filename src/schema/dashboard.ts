@@ -18,12 +18,12 @@ const DashboardRef = builder.objectRef<{ readonly userId: string }>('Dashboard')
     orders: t.field({
       type: [OrderRef],
       nullable: true,
-      resolve: ({ userId }, _args, ctx, info) => nullOnFailure(ctx, info, ordersOfUser(ctx, userId)),
+      resolve: ({ userId }, _args, ctx, info) => nullOnFailure(ctx, info, ordersOfUser.load(ctx, userId)),
     }),
     notifications: t.field({
       type: [NotificationRef],
       nullable: true,
-      resolve: ({ userId }, _args, ctx, info) => nullOnFailure(ctx, info, notificationsOfUser(ctx, userId)),
+      resolve: ({ userId }, _args, ctx, info) => nullOnFailure(ctx, info, notificationsOfUser.load(ctx, userId)),
     }),
   }),
 });

@@ -1,4 +1,4 @@
-import type { StockRow } from '../upstream/endpoints.js';
+import type { StockRow } from '../services/inventory.js';
 import { builder } from './builder.js';
 import { keyedChild } from './prefetch.js';
 import { ProductRef } from './product.js';
@@ -12,12 +12,12 @@ export const StockRef = builder.objectRef<StockRow>('Stock').implement({
   }),
 });
 
-const stockOfProduct = keyedChild('Product', 'stock', (ctx, productId) => ctx.loaders.stockByProductId.load(productId));
+const stock = keyedChild(ProductRef, 'stock', (ctx, productId) => ctx.loaders.stockByProductId.load(productId));
 
-builder.objectField(ProductRef, 'stock', (t) =>
+builder.objectField(ProductRef, stock.field, (t) =>
   t.field({
     type: StockRef,
     nullable: true,
-    resolve: (product, _args, ctx, info) => nullOnFailure(ctx, info, stockOfProduct(ctx, product.id)),
+    resolve: (product, _args, ctx, info) => nullOnFailure(ctx, info, stock.load(ctx, product.id)),
   }),
 );

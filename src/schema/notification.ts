@@ -1,4 +1,4 @@
-import type { NotificationRow } from '../upstream/endpoints.js';
+import type { NotificationRow } from '../services/notifications.js';
 import { builder } from './builder.js';
 import { keyedChild } from './prefetch.js';
 import { nullOnFailure } from './upstream-field.js';
@@ -14,14 +14,12 @@ export const NotificationRef = builder.objectRef<NotificationRow>('Notification'
   }),
 });
 
-export const notificationsOfUser = keyedChild('User', 'notifications', (ctx, userId) =>
-  ctx.loaders.notificationsByUserId.load(userId),
-);
+export const notificationsOfUser = keyedChild(UserRef, 'notifications', (ctx, userId) => ctx.loaders.notificationsByUserId.load(userId));
 
-builder.objectField(UserRef, 'notifications', (t) =>
+builder.objectField(UserRef, notificationsOfUser.field, (t) =>
   t.field({
     type: [NotificationRef],
     nullable: true,
-    resolve: (user, _args, ctx, info) => nullOnFailure(ctx, info, notificationsOfUser(ctx, user.id)),
+    resolve: (user, _args, ctx, info) => nullOnFailure(ctx, info, notificationsOfUser.load(ctx, user.id)),
   }),
 );

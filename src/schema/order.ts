@@ -1,4 +1,4 @@
-import type { OrderRow, SalesRow } from '../upstream/endpoints.js';
+import type { OrderRow, SalesRow } from '../services/orders.js';
 import { builder } from './builder.js';
 import { keyedChild } from './prefetch.js';
 import { loadProduct, ProductRef } from './product.js';
@@ -30,21 +30,21 @@ export const SalesRef = builder.objectRef<SalesRow>('Sales').implement({
   }),
 });
 
-export const ordersOfUser = keyedChild('User', 'orders', (ctx, userId) => ctx.loaders.ordersByUserId.load(userId));
-const salesOfProduct = keyedChild('Product', 'sales', (ctx, productId) => ctx.loaders.salesByProductId.load(productId));
+export const ordersOfUser = keyedChild(UserRef, 'orders', (ctx, userId) => ctx.loaders.ordersByUserId.load(userId));
+const sales = keyedChild(ProductRef, 'sales', (ctx, productId) => ctx.loaders.salesByProductId.load(productId));
 
-builder.objectField(UserRef, 'orders', (t) =>
+builder.objectField(UserRef, ordersOfUser.field, (t) =>
   t.field({
     type: [OrderRef],
     nullable: true,
-    resolve: (user, _args, ctx, info) => nullOnFailure(ctx, info, ordersOfUser(ctx, user.id)),
+    resolve: (user, _args, ctx, info) => nullOnFailure(ctx, info, ordersOfUser.load(ctx, user.id)),
   }),
 );
 
-builder.objectField(ProductRef, 'sales', (t) =>
+builder.objectField(ProductRef, sales.field, (t) =>
   t.field({
     type: SalesRef,
     nullable: true,
-    resolve: (product, _args, ctx, info) => nullOnFailure(ctx, info, salesOfProduct(ctx, product.id)),
+    resolve: (product, _args, ctx, info) => nullOnFailure(ctx, info, sales.load(ctx, product.id)),
   }),
 );

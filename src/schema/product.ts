@@ -1,6 +1,6 @@
 import { responsePathAsArray, type GraphQLResolveInfo } from 'graphql';
 import type { GatewayContext } from '../context.js';
-import type { ProductRow } from '../upstream/endpoints.js';
+import type { ProductRow } from '../services/products.js';
 import { builder } from './builder.js';
 import { startSelectedChildren } from './prefetch.js';
 import { checkedId, checkedIds, nullOnFailure } from './upstream-field.js';
@@ -15,7 +15,7 @@ export const ProductRef = builder.objectRef<ProductRow>('Product').implement({
 
 /** A product by id, with the loads of its selected children (stock, sales) started alongside. */
 export function loadProduct(ctx: GatewayContext, id: string, info: GraphQLResolveInfo): Promise<ProductRow | null> {
-  startSelectedChildren('Product', ctx, id, info);
+  startSelectedChildren(ProductRef, ctx, id, info);
   return ctx.loaders.productById.load(id);
 }
 

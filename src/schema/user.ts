@@ -1,6 +1,6 @@
 import { responsePathAsArray, type GraphQLResolveInfo } from 'graphql';
 import type { GatewayContext } from '../context.js';
-import type { UserRow } from '../upstream/endpoints.js';
+import type { UserRow } from '../services/users.js';
 import { builder } from './builder.js';
 import { startSelectedChildren } from './prefetch.js';
 import { checkedId, checkedIds, nullOnFailure } from './upstream-field.js';
@@ -15,7 +15,7 @@ export const UserRef = builder.objectRef<UserRow>('User').implement({
 
 /** A user by id, with the loads of its selected children (orders, notifications) started alongside. */
 export function loadUser(ctx: GatewayContext, id: string, info: GraphQLResolveInfo): Promise<UserRow | null> {
-  startSelectedChildren('User', ctx, id, info);
+  startSelectedChildren(UserRef, ctx, id, info);
   return ctx.loaders.userById.load(id);
 }
 

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import type { ServiceName, ServiceConfig } from '../config.js';
+import type { ServiceConfig } from '../config.js';
+import type { ServiceName } from '../services/index.js';
 
 /**
  * Which client headers reach which upstream. Each service has its own

@@ -23,7 +23,7 @@ export interface AttemptSpec<T> {
 }
 
 export type AttemptResult<T> = (
-  | { readonly ok: true; readonly value: T | typeof NOT_FOUND }
+  | { readonly ok: true; readonly value: T | typeof NOT_FOUND; readonly cacheControl?: string; readonly etag?: string }
   | { readonly ok: false; readonly problem: AttemptProblem; readonly onReusedSocket: boolean }
 ) & { readonly status?: number };
 
@@ -58,7 +58,8 @@ export async function sendAttempt<T>(spec: AttemptSpec<T>): Promise<AttemptResul
     return fail(classifyRequestError(service, error, spec.budgetMs));
   }
   status = response.statusCode;
-  if (status === 404 && spec.route.notFoundIsNull) return { ok: true, value: NOT_FOUND, status };
+  const validators = { cacheControl: response.headers['cache-control'], etag: response.headers.etag };
+  if (status === 404 && spec.route.notFoundIsNull) return { ok: true, value: NOT_FOUND, status, ...validators };
   if (status < 200 || status >= 300) return fail(classifyStatus(service, status, response.headers['retry-after']));
   const contentType = response.headers['content-type'] ?? '';
   if (!/^application\/(?:[\w.+-]+\+)?json\b/i.test(contentType)) return fail(badResponse(service, 'not JSON (content type)'));
@@ -70,7 +71,7 @@ export async function sendAttempt<T>(spec: AttemptSpec<T>): Promise<AttemptResul
     return fail(badResponse(service, 'not valid JSON'));
   }
   try {
-    return { ok: true, value: spec.parse(body), status };
+    return { ok: true, value: spec.parse(body), status, ...validators };
   } catch (error) {
     if (error instanceof ShapeError) return fail(badResponse(service, error.message));
     throw error;

@@ -40,6 +40,20 @@ export interface Route {
 /** The value of a call whose 404 means "no such key". */
 export const NOT_FOUND: unique symbol = Symbol('not found');
 
+/**
+ * A call that got an answer it could use: the parsed body (or NOT_FOUND), and
+ * what a caller may need to know about the answer besides its body. A request
+ * that joined another's call gets the same answer.
+ */
+export interface Answer<T> {
+  readonly value: T | typeof NOT_FOUND;
+  /** Attempts the call made. */
+  readonly attempts: number;
+  /** The answer's `Cache-Control` and `ETag` headers, as sent. */
+  readonly cacheControl?: string;
+  readonly etag?: string;
+}
+
 /** Thrown by a body parser when the JSON is not the documented shape. */
 export class ShapeError extends Error {
   override readonly name = 'ShapeError';

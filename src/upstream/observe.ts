@@ -1,4 +1,4 @@
-import type { ServiceName } from '../config.js';
+import type { ServiceName } from '../services/index.js';
 import type { UpstreamErrorCode } from '../errors/contract.js';
 
 /**

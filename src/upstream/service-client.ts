@@ -3,7 +3,7 @@ import type { ServiceConfig } from '../config.js';
 import { timedOut, type AttemptProblem } from '../errors/classify.js';
 import { UpstreamFailure } from '../errors/upstream-failure.js';
 import { sendAttempt, type AttemptResult } from './attempt.js';
-import { NOT_FOUND, type CallOptions, type Route } from './call.js';
+import { NOT_FOUND, type Answer, type CallOptions, type Route } from './call.js';
 import { CircuitBreaker, type Admission, type BreakerListener, type BreakerState } from './circuit-breaker.js';
 import type { UpstreamHttp } from './http.js';
 import { endTracking, startTracking, withTrackerHeaders, type CallEnd, type CallObserver, type CallTracker } from './observe.js';
@@ -88,13 +88,13 @@ export class ServiceClient {
    * shape of a route's body is fixed), since a joiner gets the first caller's
    * parsed value.
    */
-  get<T>(route: Route, call: CallOptions, parse: (body: unknown) => T): Promise<T | typeof NOT_FOUND> {
+  get<T>(route: Route, call: CallOptions, parse: (body: unknown) => T): Promise<Answer<T>> {
     // A request whose client asked for a shorter budget calls alone: its short deadline must not cut the call short
     // for others.
     if (!this.config.dedupe || call.clientShortened) return this.call(route, call, parse);
     const query = route.searchParams ? new URLSearchParams(route.searchParams as Record<string, string>).toString() : '';
     const key = `${call.shareKey ?? ''}\n${route.path}?${query}`;
-    const joined = this.flights.join<T | typeof NOT_FOUND>(key, call.signal, (flight) => !cutsShort(flight, call.deadline));
+    const joined = this.flights.join<Answer<T>>(key, call.signal, (flight) => !cutsShort(flight, call.deadline));
     if (joined) return this.watchJoined(route, call, joined);
     // No call in flight, or one that would give up well before this request's own call would (its first caller was
     // near the end of its request budget): this request starts a flight of its own, which later requests join.
@@ -104,19 +104,19 @@ export class ServiceClient {
   }
 
   /** A request that joined another's call still sees it in its own trace and log line (0 attempts of its own). */
-  private watchJoined<T>(route: Route, call: CallOptions, flight: Promise<T>): Promise<T> {
+  private watchJoined<T>(route: Route, call: CallOptions, flight: Promise<Answer<T>>): Promise<Answer<T>> {
     const trackers = startTracking(call.observers ?? [], { ...this.callStart(route), shared: true });
     if (trackers.length === 0) return flight;
     const started = Date.now();
     const end = (outcome: CallEnd['outcome']) => endTracking(trackers, { attempts: 0, durationMs: Date.now() - started, outcome });
     flight.then(
-      (value) => end(value === NOT_FOUND ? 'not-found' : 'ok'),
+      ({ value }) => end(value === NOT_FOUND ? 'not-found' : 'ok'),
       (error: unknown) => end(error instanceof UpstreamFailure && !call.signal?.aborted ? error.code : 'cancelled'),
     );
     return flight;
   }
 
-  private async call<T>(route: Route, call: CallOptions, parse: (body: unknown) => T): Promise<T | typeof NOT_FOUND> {
+  private async call<T>(route: Route, call: CallOptions, parse: (body: unknown) => T): Promise<Answer<T>> {
     const started = Date.now();
     const deadline = Math.min(started + this.config.timeoutMs, call.deadline);
     const trackers = startTracking(call.observers ? [...this.observers, ...call.observers] : this.observers, this.callStart(route));
@@ -139,9 +139,9 @@ export class ServiceClient {
         ...(run.lastStatus === undefined ? {} : { status: run.lastStatus }),
       });
     try {
-      const value = await this.run(run, parse);
-      end(value === NOT_FOUND ? 'not-found' : 'ok');
-      return value;
+      const answer = await this.run(run, parse);
+      end(answer.value === NOT_FOUND ? 'not-found' : 'ok');
+      return answer;
     } catch (error) {
       // A call nobody waits for any more is not the upstream's failure (metrics, spans).
       if (error instanceof UpstreamFailure) end(run.call.signal?.aborted ? 'cancelled' : error.code);
@@ -149,7 +149,7 @@ export class ServiceClient {
     }
   }
 
-  private async run<T>(run: Run, parse: (body: unknown) => T): Promise<T | typeof NOT_FOUND> {
+  private async run<T>(run: Run, parse: (body: unknown) => T): Promise<Answer<T>> {
     this.retryBudget.onCall();
     // Once an attempt has failed, a retry the gateway declines to make (breaker just opened, no budget left, no
     // free slot) ends the call with that attempt's failure: the client learns what the upstream did, not that a
@@ -187,7 +187,7 @@ export class ServiceClient {
         release();
       }
       this.recordOutcome(admission, run, result);
-      if (result.ok) return result.value;
+      if (result.ok) return { value: result.value, attempts: run.attempts, cacheControl: result.cacheControl, etag: result.etag };
       failed = result.problem;
       const delayMs = this.retryDelay(run, result);
       if (delayMs === undefined) throw this.failure(result.problem, run.attempts);

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { SERVICE_NAMES } from '../../src/config.js';
+import { SERVICE_NAMES } from '../../src/services/index.js';
 import { callCounts, startGateway, type TestGateway } from '../helpers/gateway.js';
 
 const FIFTY = Array.from({ length: 50 }, (_, i) => String(i + 1));

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SERVICE_NAMES } from '../../src/config.js';
+import { SERVICE_NAMES } from '../../src/services/index.js';
 import { startGateway, type TestGateway } from '../helpers/gateway.js';
 
 /**

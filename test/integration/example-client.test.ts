@@ -108,6 +108,6 @@ describe('example client against a gateway in trusted-documents mode', () => {
     const { status, body } = await gw.query(`{ user(id: "1") { name } }`);
     expect(status).toBe(400);
     expect(body.errors[0].extensions.code).toBe('PERSISTED_QUERY_ONLY');
-    expect(callCounts(gw.demo).users).toBe(0);
+    expect(callCounts(gw.demo, ['users']).users).toBe(0);
   });
 });

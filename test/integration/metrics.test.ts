@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { READS } from '../../src/upstream/endpoints.js';
+import type { KeyedRead } from '../../src/services/define.js';
+import { READS } from '../../src/services/index.js';
 import type { BreakerStates } from '../../src/observability/index.js';
 import { callCounts, startGateway, type TestGateway } from '../helpers/gateway.js';
 import { scrape, total, type Sample } from '../helpers/prometheus.js';
@@ -14,7 +15,7 @@ const base = (gw: TestGateway) => gw.url.replace('/graphql', '/');
 
 // Every route label the gateway may use: the templates of the REST contract, nothing built from ids.
 const TEMPLATES = new Set(
-  Object.values(READS).flatMap((read) => [`/${read.perKey}`, `/${read.batch.path}?${read.batch.param}={keys}`]),
+  (Object.values(READS) as KeyedRead[]).flatMap((read) => [`/${read.perKey}`, `/${read.batch.path}?${read.batch.param}={keys}`]),
 );
 
 describe('GET /metrics', () => {

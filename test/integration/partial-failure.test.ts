@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import type { ServiceName } from '../../src/config.js';
+import type { ServiceName } from '../../src/services/index.js';
 import { callCounts, startGateway, type TestGateway, type TestGatewayOptions } from '../helpers/gateway.js';
 import { closedPortUrl, sendJson, startUpstream, type TestUpstream } from '../helpers/upstream.js';
 

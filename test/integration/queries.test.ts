@@ -11,7 +11,7 @@ beforeAll(async () => {
 afterAll(() => gw.close());
 beforeEach(() => gw.demo.resetStats());
 
-const userWithOrders = [...data.ordersByUser].find(([, orders]) => orders.length >= 2)![0];
+const userWithOrders = [...data.ordersByUserId].find(([, orders]) => orders.length >= 2)![0];
 
 describe('every query of the schema, against the demo upstreams', () => {
   it('user(id) with orders, products, stock, sales and notifications', async () => {
@@ -25,26 +25,26 @@ describe('every query of the schema, against the demo upstreams', () => {
     expect(body.errors).toBeUndefined();
     expect(body.extensions).toBeUndefined();
     const user = body.data.user;
-    expect(user).toMatchObject(data.users.get(userWithOrders)!);
-    expect(user.orders.map((o: { id: string }) => o.id)).toEqual(data.ordersByUser.get(userWithOrders)!.map((o) => o.id));
+    expect(user).toMatchObject(data.userById.get(userWithOrders)!);
+    expect(user.orders.map((o: { id: string }) => o.id)).toEqual(data.ordersByUserId.get(userWithOrders)!.map((o) => o.id));
     for (const order of user.orders) {
       const { product, ...fields } = order;
-      expect(fields).toEqual(data.ordersByUser.get(userWithOrders)!.find((o) => o.id === order.id));
-      expect(product).toMatchObject(data.products.get(order.productId)!);
-      expect(product.stock).toEqual(data.stock.has(order.productId) ? { warehouse: null, ...data.stock.get(order.productId) } : null);
-      expect(product.sales).toEqual(data.sales.get(order.productId));
+      expect(fields).toEqual(data.ordersByUserId.get(userWithOrders)!.find((o) => o.id === order.id));
+      expect(product).toMatchObject(data.productById.get(order.productId)!);
+      expect(product.stock).toEqual(data.stockByProductId.has(order.productId) ? { warehouse: null, ...data.stockByProductId.get(order.productId) } : null);
+      expect(product.sales).toEqual(data.salesByProductId.get(order.productId));
     }
-    expect(user.notifications).toEqual(data.notificationsByUser.get(userWithOrders));
+    expect(user.notifications).toEqual(data.notificationsByUserId.get(userWithOrders));
   });
 
   it('users(ids) keeps the order and duplicates of the ids and answers null for unknown ones', async () => {
     const { body } = await gw.query(`{ users(ids: ["3", "nobody", "1", "3"]) { id name } }`);
     expect(body.errors).toBeUndefined();
     expect(body.data.users).toEqual([
-      { id: '3', name: data.users.get('3')!.name },
+      { id: '3', name: data.userById.get('3')!.name },
       null,
-      { id: '1', name: data.users.get('1')!.name },
-      { id: '3', name: data.users.get('3')!.name },
+      { id: '1', name: data.userById.get('1')!.name },
+      { id: '3', name: data.userById.get('3')!.name },
     ]);
     expect(callCounts(gw.demo).users).toBe(1);
   });
@@ -56,9 +56,9 @@ describe('every query of the schema, against the demo upstreams', () => {
     expect(body).toEqual({
       data: {
         dashboard: {
-          user: { name: data.users.get(userWithOrders)!.name },
-          orders: data.ordersByUser.get(userWithOrders)!.map(({ id, total }) => ({ id, total })),
-          notifications: data.notificationsByUser.get(userWithOrders)!.map(({ id, read }) => ({ id, read })),
+          user: { name: data.userById.get(userWithOrders)!.name },
+          orders: data.ordersByUserId.get(userWithOrders)!.map(({ id, total }) => ({ id, total })),
+          notifications: data.notificationsByUserId.get(userWithOrders)!.map(({ id, read }) => ({ id, read })),
         },
       },
     });
@@ -76,11 +76,11 @@ describe('every query of the schema, against the demo upstreams', () => {
       products(ids: ["p2", "p404", "p1"]) { id price } }`);
     expect(body.errors).toBeUndefined();
     expect(body.extensions).toBeUndefined();
-    expect(body.data.product).toEqual({ ...data.products.get('p40'), stock: null, sales: { unitsSold: data.sales.get('p40')!.unitsSold } });
+    expect(body.data.product).toEqual({ ...data.productById.get('p40'), stock: null, sales: { unitsSold: data.salesByProductId.get('p40')!.unitsSold } });
     expect(body.data.products).toEqual([
-      { id: 'p2', price: data.products.get('p2')!.price },
+      { id: 'p2', price: data.productById.get('p2')!.price },
       null,
-      { id: 'p1', price: data.products.get('p1')!.price },
+      { id: 'p1', price: data.productById.get('p1')!.price },
     ]);
   });
 
@@ -90,7 +90,7 @@ describe('every query of the schema, against the demo upstreams', () => {
     expect(body.data).toEqual({ user: null, product: null });
     expect(body.errors.map((e: { extensions: { code: string } }) => e.extensions.code)).toEqual(['BAD_USER_INPUT', 'BAD_USER_INPUT']);
     expect(body.extensions).toBeUndefined();
-    expect(callCounts(gw.demo)).toEqual({ users: 0, orders: 0, notifications: 0, products: 0, inventory: 0 });
+    expect(callCounts(gw.demo)).toEqual({});
     expect((await gw.query(`{ user(id: "1") { id } }`)).body.data.user.id).toBe('1');
   });
 
@@ -98,7 +98,7 @@ describe('every query of the schema, against the demo upstreams', () => {
     const ids = Array.from({ length: 101 }, (_, i) => String(i + 1));
     const { body } = await gw.query(`query ($ids: [ID!]!) { users(ids: $ids) { id } }`, { ids });
     expect(body.errors[0].message).toMatch(/100/);
-    expect(callCounts(gw.demo).users).toBe(0);
+    expect(callCounts(gw.demo, ['users']).users).toBe(0);
   });
 
   it('sends and returns a request id', async () => {

@@ -1,5 +1,6 @@
 import { afterEach, expect, it } from 'vitest';
-import { loadConfig, SERVICE_NAMES, withUpstreamUrls } from '../../src/config.js';
+import { loadConfig, withUpstreamUrls } from '../../src/config.js';
+import { SERVICE_NAMES } from '../../src/services/index.js';
 import { isUpstreamFailure } from '../../src/errors/upstream-failure.js';
 import type { Route } from '../../src/upstream/call.js';
 import { createUpstreamHttp, type UpstreamHttp } from '../../src/upstream/http.js';
@@ -39,7 +40,7 @@ it('a gateway bug thrown while the breaker probes does not leave it half-open fo
     }),
   ).rejects.toBe(bug);
   // The next call is let through as the probe, succeeds, and closes the breaker.
-  await expect(client.get(ROUTE, call(), row)).resolves.toEqual({ id: '1' });
+  await expect(client.get(ROUTE, call(), row)).resolves.toMatchObject({ value: { id: '1' }, attempts: 1 });
   expect(client.breakerState).toBe('closed');
   expect(upstream.hits).toHaveLength(3);
 });

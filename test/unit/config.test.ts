@@ -1,7 +1,8 @@
 import { spawnSync } from 'node:child_process';
 import net, { type AddressInfo } from 'node:net';
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig, SERVICE_NAMES } from '../../src/config.js';
+import { ConfigError, loadConfig } from '../../src/config.js';
+import { SERVICE_NAMES } from '../../src/services/index.js';
 
 describe('loadConfig', () => {
   it('gives the documented defaults for an empty environment', () => {

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { loadConfig, SERVICE_NAMES } from '../../src/config.js';
+import { loadConfig } from '../../src/config.js';
+import { SERVICE_NAMES } from '../../src/services/index.js';
 
 /**
  * The README's environment table is what operators configure from. The

@@ -1,0 +1,26 @@
+import { z } from 'zod';
+import { defineService, rowByKey, rowsByKey } from './define.js';
+import { Id, Int32, IsoDateTime, OpaqueId } from './fields.js';
+
+export const OrderRow = z.object({
+  id: OpaqueId,
+  userId: Id,
+  productId: Id,
+  quantity: Int32,
+  total: z.number(),
+  status: z.string(),
+  createdAt: IsoDateTime,
+});
+export type OrderRow = z.infer<typeof OrderRow>;
+
+/** Per-product sales totals: served by the orders service, which knows every order. */
+export const SalesRow = z.object({ productId: Id, unitsSold: Int32, revenue: z.number() });
+export type SalesRow = z.infer<typeof SalesRow>;
+
+export const orders = defineService({
+  name: 'orders',
+  reads: {
+    ordersByUserId: rowsByKey({ perKey: 'users/{key}/orders', batch: { path: 'orders', param: 'userIds' }, row: OrderRow, keyField: 'userId' }),
+    salesByProductId: rowByKey({ perKey: 'products/{key}/sales', batch: { path: 'sales', param: 'productIds' }, row: SalesRow, keyField: 'productId' }),
+  },
+});

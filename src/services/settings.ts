@@ -1,0 +1,46 @@
+/**
+ * The settings every service has, with the defaults that apply unless its
+ * module declares others (`defaults`) or the operator sets `<SERVICE>_*`.
+ * config.ts reads the variables; the variable names are in docs/configuration.md.
+ */
+export interface ServiceSettings {
+  readonly timeoutMs: number;
+  readonly retries: number;
+  readonly batch: boolean;
+  readonly maxBatchSize: number;
+  readonly maxConcurrency: number;
+  readonly dedupe: boolean;
+  readonly maxQueue: number;
+  readonly connectTimeoutMs: number;
+  readonly maxResponseBytes: number;
+  readonly retryBudgetPercent: number;
+  readonly retryBudgetMinPerSecond: number;
+  readonly breaker: boolean;
+  readonly breakerFailures: number;
+  readonly breakerFailurePercent: number;
+  readonly breakerMinCalls: number;
+  readonly breakerWindowMs: number;
+  readonly breakerCooldownMs: number;
+  readonly breakerMaxCooldownMs: number;
+}
+
+export const DEFAULT_SERVICE_SETTINGS: ServiceSettings = Object.freeze({
+  timeoutMs: 2000,
+  retries: 2,
+  batch: true,
+  maxBatchSize: 100,
+  maxConcurrency: 64,
+  dedupe: true,
+  maxQueue: 256,
+  connectTimeoutMs: 1000,
+  maxResponseBytes: 10 * 1024 * 1024,
+  retryBudgetPercent: 20,
+  retryBudgetMinPerSecond: 3,
+  breaker: true,
+  breakerFailures: 5,
+  breakerFailurePercent: 50,
+  breakerMinCalls: 20,
+  breakerWindowMs: 10_000,
+  breakerCooldownMs: 5000,
+  breakerMaxCooldownMs: 60_000,
+});
