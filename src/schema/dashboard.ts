@@ -1,6 +1,7 @@
 import { builder } from './builder.js';
 import { OrderRef, ordersOfUser } from './order.js';
 import { NotificationRef, notificationsOfUser } from './notification.js';
+import { selectionOf } from './lookahead.js';
 import { checkedId, nullOnFailure } from './upstream-field.js';
 import { loadUser, UserRef } from './user.js';
 
@@ -13,7 +14,7 @@ const DashboardRef = builder.objectRef<{ readonly userId: string }>('Dashboard')
     user: t.field({
       type: UserRef,
       nullable: true,
-      resolve: ({ userId }, _args, ctx, info) => nullOnFailure(ctx, info, loadUser(ctx, userId, info)),
+      resolve: ({ userId }, _args, ctx, info) => nullOnFailure(ctx, info, loadUser(ctx, userId, selectionOf(info))),
     }),
     orders: t.field({
       type: [OrderRef],

@@ -1,6 +1,7 @@
 import type { OrderRow, SalesRow } from '../services/orders.js';
 import { builder } from './builder.js';
-import { keyedChild } from './prefetch.js';
+import { selectionOf } from './lookahead.js';
+import { keyedChild, rowChild } from './prefetch.js';
 import { loadProduct, ProductRef } from './product.js';
 import { nullOnFailure } from './upstream-field.js';
 import { UserRef } from './user.js';
@@ -14,11 +15,6 @@ export const OrderRef = builder.objectRef<OrderRow>('Order').implement({
     total: t.exposeFloat('total'),
     status: t.exposeString('status'),
     createdAt: t.exposeString('createdAt'),
-    product: t.field({
-      type: ProductRef,
-      nullable: true,
-      resolve: (order, _args, ctx, info) => nullOnFailure(ctx, info, loadProduct(ctx, order.productId, info)),
-    }),
   }),
 });
 
@@ -30,7 +26,8 @@ export const SalesRef = builder.objectRef<SalesRow>('Sales').implement({
   }),
 });
 
-export const ordersOfUser = keyedChild(UserRef, 'orders', (ctx, userId) => ctx.loaders.ordersByUserId.load(userId));
+export const ordersOfUser = keyedChild(UserRef, 'orders', (ctx, userId) => ctx.loaders.ordersByUserId.load(userId), OrderRef);
+const productOfOrder = rowChild(OrderRef, 'product', (ctx, order, selection) => loadProduct(ctx, order.productId, selection));
 const sales = keyedChild(ProductRef, 'sales', (ctx, productId) => ctx.loaders.salesByProductId.load(productId));
 
 builder.objectField(UserRef, ordersOfUser.field, (t) =>
@@ -38,6 +35,14 @@ builder.objectField(UserRef, ordersOfUser.field, (t) =>
     type: [OrderRef],
     nullable: true,
     resolve: (user, _args, ctx, info) => nullOnFailure(ctx, info, ordersOfUser.load(ctx, user.id)),
+  }),
+);
+
+builder.objectField(OrderRef, productOfOrder.field, (t) =>
+  t.field({
+    type: ProductRef,
+    nullable: true,
+    resolve: (order, _args, ctx, info) => nullOnFailure(ctx, info, productOfOrder.load(ctx, order, selectionOf(info))),
   }),
 );
 

@@ -1,7 +1,8 @@
-import { responsePathAsArray, type GraphQLResolveInfo } from 'graphql';
+import { responsePathAsArray } from 'graphql';
 import type { GatewayContext } from '../context.js';
 import type { ProductRow } from '../services/products.js';
 import { builder } from './builder.js';
+import { selectionOf, type Selection } from './lookahead.js';
 import { startSelectedChildren } from './prefetch.js';
 import { checkedId, checkedIds, nullOnFailure } from './upstream-field.js';
 
@@ -14,8 +15,8 @@ export const ProductRef = builder.objectRef<ProductRow>('Product').implement({
 });
 
 /** A product by id, with the loads of its selected children (stock, sales) started alongside. */
-export function loadProduct(ctx: GatewayContext, id: string, info: GraphQLResolveInfo): Promise<ProductRow | null> {
-  startSelectedChildren(ProductRef, ctx, id, info);
+export function loadProduct(ctx: GatewayContext, id: string, selection: Selection): Promise<ProductRow | null> {
+  startSelectedChildren(ProductRef, ctx, id, selection);
   return ctx.loaders.productById.load(id);
 }
 
@@ -24,7 +25,7 @@ builder.queryFields((t) => ({
     type: ProductRef,
     nullable: true,
     args: { id: t.arg.id({ required: true }) },
-    resolve: (_root, { id }, ctx, info) => nullOnFailure(ctx, info, loadProduct(ctx, checkedId(id, 'id'), info)),
+    resolve: (_root, { id }, ctx, info) => nullOnFailure(ctx, info, loadProduct(ctx, checkedId(id, 'id'), selectionOf(info))),
   }),
   products: t.field({
     type: [ProductRef],
@@ -32,8 +33,9 @@ builder.queryFields((t) => ({
     args: { ids: t.arg.idList({ required: true }) },
     resolve: (_root, { ids }, ctx, info) => {
       const path = responsePathAsArray(info.path);
+      const selection = selectionOf(info);
       return checkedIds(ids, 'ids', ctx.maxIdsPerList).map((id, index) =>
-        nullOnFailure(ctx, info, loadProduct(ctx, id, info), [...path, index]),
+        nullOnFailure(ctx, info, loadProduct(ctx, id, selection), [...path, index]),
       );
     },
   }),

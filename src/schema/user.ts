@@ -1,7 +1,8 @@
-import { responsePathAsArray, type GraphQLResolveInfo } from 'graphql';
+import { responsePathAsArray } from 'graphql';
 import type { GatewayContext } from '../context.js';
 import type { UserRow } from '../services/users.js';
 import { builder } from './builder.js';
+import { selectionOf, type Selection } from './lookahead.js';
 import { startSelectedChildren } from './prefetch.js';
 import { checkedId, checkedIds, nullOnFailure } from './upstream-field.js';
 
@@ -14,8 +15,8 @@ export const UserRef = builder.objectRef<UserRow>('User').implement({
 });
 
 /** A user by id, with the loads of its selected children (orders, notifications) started alongside. */
-export function loadUser(ctx: GatewayContext, id: string, info: GraphQLResolveInfo): Promise<UserRow | null> {
-  startSelectedChildren(UserRef, ctx, id, info);
+export function loadUser(ctx: GatewayContext, id: string, selection: Selection): Promise<UserRow | null> {
+  startSelectedChildren(UserRef, ctx, id, selection);
   return ctx.loaders.userById.load(id);
 }
 
@@ -24,7 +25,7 @@ builder.queryFields((t) => ({
     type: UserRef,
     nullable: true,
     args: { id: t.arg.id({ required: true }) },
-    resolve: (_root, { id }, ctx, info) => nullOnFailure(ctx, info, loadUser(ctx, checkedId(id, 'id'), info)),
+    resolve: (_root, { id }, ctx, info) => nullOnFailure(ctx, info, loadUser(ctx, checkedId(id, 'id'), selectionOf(info))),
   }),
   users: t.field({
     type: [UserRef],
@@ -32,8 +33,9 @@ builder.queryFields((t) => ({
     args: { ids: t.arg.idList({ required: true }) },
     resolve: (_root, { ids }, ctx, info) => {
       const path = responsePathAsArray(info.path);
+      const selection = selectionOf(info);
       return checkedIds(ids, 'ids', ctx.maxIdsPerList).map((id, index) =>
-        nullOnFailure(ctx, info, loadUser(ctx, id, info), [...path, index]),
+        nullOnFailure(ctx, info, loadUser(ctx, id, selection), [...path, index]),
       );
     },
   }),
