@@ -200,12 +200,16 @@ describe('isolation', () => {
       expect(body.data.product.name).toEqual(expect.any(String));
       expect(ms).toBeLessThan(500);
       expect(users.hits).toHaveLength(2);
-      // Two ids got a slot and timed out; the two that waited for one were never called, and say why.
+      // Two ids got a slot and timed out; the two that waited for one were never called, and say why. The slots free
+      // up at the very moment the waiters' deadline passes, so a waiter may report either limit.
       const messages = (await stuck).body.extensions.errors.map((entry: { message: string; attempts: number }) => [entry.message, entry.attempts]);
       expect(messages).toEqual(
         expect.arrayContaining([
           ['users did not answer within 1500 ms', 1],
-          ['users was not called: all 2 connections to it stayed busy until the deadline', 0],
+          [
+            expect.stringMatching(/^users was not called: (all 2 connections to it stayed busy until the deadline|its 1500 ms timeout passed first)$/),
+            0,
+          ],
         ]),
       );
     } finally {
