@@ -250,7 +250,8 @@ describe('an always-503 upstream under steady load', () => {
     let healthy = false;
     await withFaultyOrders(
       (req, res) => (healthy ? fault.failThenSucceed(0, fault.hang)(req, res) : fault.status(503)(req, res)),
-      { ORDERS_BREAKER_FAILURES: '5', ORDERS_BREAKER_COOLDOWN_MS: '400', ORDERS_RETRIES: '0' },
+      // A cool-down long enough that the 20 refused queries below end within it even on a busy machine.
+      { ORDERS_BREAKER_FAILURES: '5', ORDERS_BREAKER_COOLDOWN_MS: '1500', ORDERS_RETRIES: '0' },
     );
     for (let i = 0; i < 5; i++) await gw!.query(DASHBOARD);
     expect(orders!.hits).toHaveLength(5);
@@ -262,7 +263,7 @@ describe('an always-503 upstream under steady load', () => {
     expect(orders!.hits).toHaveLength(5);
 
     healthy = true;
-    await new Promise((resolve) => setTimeout(resolve, 400 * 1.2 + 50));
+    await new Promise((resolve) => setTimeout(resolve, 1500 * 1.2 + 50));
     // Two different calls at once (identical ones would share one flight): one probe, one refused.
     const probes = await Promise.all([gw!.query(DASHBOARD), gw!.query(DASHBOARD.replace('"1"', '"2"'))]);
     expect(orders!.hits).toHaveLength(6);
