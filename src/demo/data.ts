@@ -3,6 +3,7 @@ import type { ReadName, Reads } from '../services/index.js';
 import type { NotificationRow } from '../services/notifications.js';
 import type { OrderRow, SalesRow } from '../services/orders.js';
 import type { ProductRow } from '../services/products.js';
+import type { ReviewRow } from '../services/reviews.js';
 import type { StockRow } from '../services/inventory.js';
 import type { UserRow } from '../services/users.js';
 
@@ -105,7 +106,34 @@ export function createDemoData(seed = 20261128): DemoData {
     productById: products,
     stockByProductId: stock,
     salesByProductId: sales,
+    reviewsByProductId: createReviews(seed),
   };
+}
+
+const COMMENTS = ['Does the job.', 'Better than expected.', 'Stopped working after a month.', 'Great value.', 'Would buy again.', 'Too loud.'];
+
+/** From a random stream of their own, so that adding reviews changed no other data. Product p40 has none. */
+function createReviews(seed: number): Map<string, ReviewRow[]> {
+  const next = random(seed ^ 0x5eed);
+  const reviews = new Map<string, ReviewRow[]>();
+  let reviewSeq = 0;
+  for (let i = 1; i < DEMO_PRODUCT_COUNT; i++) {
+    const productId = `p${i}`;
+    const rows: ReviewRow[] = [];
+    for (let n = 1 + Math.floor(next() * 4); n > 0; n--) {
+      reviewSeq++;
+      rows.push({
+        id: `r${reviewSeq}`,
+        productId,
+        userId: String(1 + Math.floor(next() * DEMO_USER_COUNT)),
+        rating: 1 + Math.floor(next() * 5),
+        comment: COMMENTS[Math.floor(next() * COMMENTS.length)]!,
+        createdAt: new Date(Date.UTC(2026, 1, 1) + reviewSeq * 3_600_000 * 5).toISOString(),
+      });
+    }
+    reviews.set(productId, rows);
+  }
+  return reviews;
 }
 
 /** Added after the seeded users, from no random draw, so their data and the sales totals stay as they were. */

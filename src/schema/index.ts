@@ -7,6 +7,7 @@ import './inventory.js';
 import './order.js';
 import './notification.js';
 import './dashboard.js';
+import './review.js';
 
 builder.queryType({});
 

@@ -3,6 +3,7 @@ import { inventory } from './inventory.js';
 import { notifications } from './notifications.js';
 import { orders } from './orders.js';
 import { products } from './products.js';
+import { reviews } from './reviews.js';
 import { users } from './users.js';
 
 /**
@@ -10,7 +11,7 @@ import { users } from './users.js';
  * (see docs/architecture.md, "Adding a service") and one entry here; the
  * order is the order of the demo ports and of listings.
  */
-export const SERVICES = [users, orders, notifications, products, inventory] as const;
+export const SERVICES = [users, orders, notifications, products, inventory, reviews] as const;
 
 export type Service = (typeof SERVICES)[number];
 export type ServiceName = Service['name'];
