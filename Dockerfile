@@ -1,7 +1,7 @@
 # The gateway as a container: built in one stage, run from production
 # dependencies only, as the unprivileged `node` user. The entry is the same
 # `node dist/main.js` that `npm start` runs after its build step, with the same
-# environment variables (README, "Configuration").
+# environment variables (docs/configuration.md).
 #
 #   docker build -t graphql-gateway .
 #   docker run -p 4000:4000 graphql-gateway            # demo upstreams in-process

@@ -3,7 +3,7 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   resolve: {
     // One graphql instance for the schema and Yoga, or graphql-js refuses to
-    // mix types "from another module or realm" (see ../shared/STACK.md).
+    // mix types "from another module or realm".
     alias: [{ find: /^graphql$/, replacement: 'graphql/index.js' }],
   },
   test: {

@@ -60,13 +60,13 @@ export interface Config<U extends URL | undefined = URL | undefined> {
   readonly services: { readonly [S in ServiceName]: ServiceConfig<U> };
   /** Behaviour of the built-in demo upstreams (only used for services without a URL). */
   readonly demo: DemoConfig;
-  /** Limits and policies against hostile input (README "Security"). */
+  /** Limits and policies against hostile input (docs/security.md). */
   readonly security: SecurityConfig;
   /** Logs, metrics, traces, shutdown and processes: what an operator runs the gateway with. */
   readonly operations: OperationsConfig;
 }
 
-/** Each limit is checked before any upstream call; README "Security" names each variable. */
+/** Each limit is checked before any upstream call; docs/security.md names each variable. */
 export interface SecurityConfig {
   /** Deepest field path of an operation (introspection excluded: see the next one). */
   readonly maxDepth: number;

@@ -37,7 +37,7 @@ export interface UpstreamErrorEntry {
 
 /**
  * One REST call that a request caused, as listed in `extensions.upstreams`
- * when the upstream trace is on (`x-gateway-trace: 1`, see the README). It
+ * when the upstream trace is on (`x-gateway-trace: 1`, see docs/clients.md). It
  * names the route template only: never a host, an id or a credential.
  */
 export interface UpstreamCallTrace {

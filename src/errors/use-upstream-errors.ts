@@ -3,7 +3,7 @@ import type { GatewayContext } from '../context.js';
 import { deliveredBy, isFinalPart } from './part-paths.js';
 
 /**
- * Puts the request's upstream failures under `extensions.errors` (CONTRACT.md
+ * Puts the request's upstream failures under `extensions.errors` (docs/failures.md
  * section 4), absent when nothing failed. For incremental delivery each part
  * carries the failures whose nulls it delivers; the last part carries any
  * still unreported.

@@ -12,8 +12,8 @@ import { useTrustedDocuments } from './trusted-documents.js';
 /**
  * The gateway's defences against hostile input, in the order a request meets
  * them: body size and batching (Yoga options), CSRF, trusted documents,
- * operation limits, then masking of what goes wrong anyway. README
- * "Security" lists each limit with its default and variable.
+ * operation limits, then masking of what goes wrong anyway. docs/security.md
+ * lists each limit with its default and variable.
  */
 export interface Security {
   readonly options: Pick<

@@ -3,7 +3,7 @@ import type { CallObserver } from '../upstream/observe.js';
 
 /**
  * Records, for one GraphQL request, every REST call it caused, as the
- * `extensions.upstreams` entries of CONTRACT-style shape (errors/contract.ts).
+ * `extensions.upstreams` entries typed in errors/contract.ts.
  * It sees what the call engine tells observers: route templates, key counts,
  * statuses and codes; hosts, ids and headers never reach it.
  */

@@ -4,7 +4,7 @@ import { NOT_FOUND, ShapeError, type Route } from './call.js';
 
 /**
  * One HTTP attempt of an upstream call, judged: a parsed value, NOT_FOUND, or
- * the problem in the codes of CONTRACT.md. The caller (the service client)
+ * the problem in the codes of docs/failures.md. The caller (the service client)
  * decides about retries, breakers and deadlines; this only sends and reads.
  */
 export interface AttemptSpec<T> {

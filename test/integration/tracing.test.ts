@@ -117,7 +117,7 @@ describe('traces', () => {
     gateway = await startGateway({ urls: { users: users.url } });
     await gateway.query('{ user(id: "3") { name } }', {}, { traceparent: `00-${CLIENT_TRACE}-${CLIENT_SPAN}-01` });
     expect(recorded.headers).toHaveLength(1);
-    // Trace context always travels (README "Headers sent upstream"); with tracing off the gateway adds no span of its own.
+    // Trace context always travels (docs/security.md, "Headers sent upstream"); with tracing off the gateway adds no span of its own.
     expect(recorded.headers[0]!['traceparent']).toBe(`00-${CLIENT_TRACE}-${CLIENT_SPAN}-01`);
     expect(recorded.headers[0]!['x-request-id']).toEqual(expect.any(String));
   });

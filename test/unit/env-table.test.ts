@@ -4,7 +4,7 @@ import { loadConfig } from '../../src/config.js';
 import { SERVICE_NAMES } from '../../src/services/index.js';
 
 /**
- * The README's environment table is what operators configure from. The
+ * The environment table of docs/configuration.md is what operators configure from. The
  * variables the gateway reads are taken from loadConfig itself (every key it
  * looks up in the environment it is given), so a variable added in code and
  * not in the table, or left in the table after the code stopped reading it,
@@ -21,15 +21,15 @@ function variablesReadByConfig(): Set<string> {
   return new Set([...read].map((name) => name.replace(perService, (_match, demo: string | undefined) => `${demo ?? ''}<SERVICE>_`)));
 }
 
-function variablesInReadmeTable(): Set<string> {
-  const readme = readFileSync('README.md', 'utf8');
-  const rows = readme.split('\n').filter((line) => /^\| `[A-Z<][A-Z_<>]*`[ |]/.test(line));
+function variablesInDocumentedTable(): Set<string> {
+  const doc = readFileSync('docs/configuration.md', 'utf8');
+  const rows = doc.split('\n').filter((line) => /^\| `[A-Z<][A-Z_<>]*`[ |]/.test(line));
   return new Set(rows.map((row) => /^\| `([^`]+)`/.exec(row)![1]!));
 }
 
-describe('README environment table', () => {
+describe('the environment table of docs/configuration.md', () => {
   it('lists exactly the variables the gateway reads', () => {
-    const documented = variablesInReadmeTable();
+    const documented = variablesInDocumentedTable();
     const read = variablesReadByConfig();
     expect(read.size).toBeGreaterThan(40);
     expect([...read].filter((name) => !documented.has(name))).toEqual([]);
