@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { YogaInitialContext } from 'graphql-yoga';
 import type { GatewayConfig } from './config.js';
-import type { ServiceName } from './services/index.js';
+import type { ReadName, ServiceName } from './services/index.js';
 import { FailureCollector } from './errors/collector.js';
 import { createLoaders, type Loaders, type ServiceClients } from './loaders/index.js';
 import { upstreamHeaders } from './security/forward-headers.js';
@@ -16,6 +16,12 @@ export interface RequestState {
   readonly maxIdsPerList: number;
   /** Watchers of this request's upstream calls only; plugins add theirs before execution starts. */
   readonly upstreamObservers: CallObserver[];
+  /**
+   * After a write: forgets what is known of these keys of a read, so that the
+   * reads that follow (in this request's payload, or in later requests) see the
+   * write. Resolves once forgotten; a write answers only after that.
+   */
+  forget(read: ReadName, keys: readonly string[]): Promise<void>;
 }
 
 /** Everything a resolver may use. */
@@ -70,12 +76,17 @@ export function createContextFactory(
       // Requests share an in-flight call only when they forward the same credentials to that service.
       shareKey: config.services[service].forwardHeaders.map((name) => headers[service][name] ?? '').join('\n'),
     });
+    const loaders = createLoaders(clients, callFor);
     return {
       requestId,
-      loaders: createLoaders(clients, callFor),
+      loaders,
       failures: new FailureCollector(),
       maxIdsPerList: config.maxIdsPerList,
       upstreamObservers,
+      async forget(read, keys) {
+        const loader = loaders[read];
+        for (const key of keys) loader.clear(key);
+      },
     };
   };
 }
