@@ -13,7 +13,7 @@ import { createGateway } from '../src/server.js';
 const config = withUpstreamUrls(loadConfig(process.env), {});
 const tracing = await loadTracing(config);
 const gateway = createGateway(config, tracing ? { tracing } : {});
-const server = http.createServer(gateway.yoga);
+const server = http.createServer(gateway.handler);
 server.listen(0, '127.0.0.1', () => {
   const { port } = server.address() as AddressInfo;
   process.stdout.write(`${JSON.stringify({ port })}\n`);

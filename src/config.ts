@@ -48,6 +48,8 @@ export interface Config<U extends URL | undefined = URL | undefined> {
   readonly port: number;
   readonly graphiql: boolean;
   readonly introspection: boolean;
+  /** Also serve `/subgraph`, an Apollo Federation v2 subgraph of the same schema, for a federation router. */
+  readonly federation: boolean;
   /** Budget of one GraphQL request; no upstream attempt outlives it. */
   readonly requestTimeoutMs: number;
   /** Idle keep-alive sockets are closed after this; it must stay below the upstreams' keep-alive. */
@@ -128,10 +130,12 @@ export function loadConfig(env: Env): Config {
   const services = Object.fromEntries(
     SERVICES.map((service) => [service.name, readServiceConfig(env, service)]),
   ) as Record<ServiceName, ServiceConfig<URL | undefined>>;
+  const security = readSecurityConfig(env);
   return deepFreeze({
     port: readInteger(env, 'PORT', 4000, { min: 0, max: 65_535 }),
     graphiql: readBoolean(env, 'GRAPHIQL', true),
     introspection: readBoolean(env, 'INTROSPECTION', true),
+    federation: readFederation(env, 'FEDERATION', security),
     requestTimeoutMs: readDuration(env, 'REQUEST_TIMEOUT_MS', 8000, { min: 1 }),
     upstreamIdleTimeoutMs: readDuration(env, 'UPSTREAM_IDLE_TIMEOUT_MS', 4000, { min: 1 }),
     maxIdsPerList: readInteger(env, 'MAX_IDS_PER_LIST', 100, { min: 1 }),
@@ -140,9 +144,22 @@ export function loadConfig(env: Env): Config {
     upstreamTrace: readWord(env, 'UPSTREAM_TRACE', present(env, 'NODE_ENV') === 'production' ? 'off' : 'header', UPSTREAM_TRACE_MODES),
     services,
     demo: readDemoConfig(env),
-    security: readSecurityConfig(env),
+    security,
     operations: readOperationsConfig(env),
   });
+}
+
+/**
+ * A router writes its own operations for `/subgraph`, which no manifest of
+ * trusted documents can list; letting them past the manifest would open the
+ * gateway to any operation, so the two settings cannot be combined.
+ */
+function readFederation(env: Env, name: string, security: SecurityConfig): boolean {
+  const federation = readBoolean(env, name, false);
+  if (federation && !security.allowArbitraryOperations) {
+    throw new ConfigError(`${name}: "true" needs ALLOW_ARBITRARY_OPERATIONS=true (a router sends operations that no manifest lists)`);
+  }
+  return federation;
 }
 
 function readSecurityConfig(env: Env): SecurityConfig {

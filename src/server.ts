@@ -1,11 +1,14 @@
 import { useDeferStream } from '@graphql-yoga/plugin-defer-stream';
 import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
+import type { RequestListener } from 'node:http';
 import { NoSchemaIntrospectionCustomRule } from 'graphql';
 import { createYoga, type Plugin, type YogaServerInstance } from 'graphql-yoga';
 import type { Registry } from 'prom-client';
 import { type GatewayConfig } from './config.js';
 import { SERVICE_NAMES } from './services/index.js';
 import { createContextFactory, requestIdOf, type RequestState } from './context.js';
+import { GRAPHQL_PATH, SUBGRAPH_PATH } from './endpoints.js';
+import { useRouterVisibleErrors } from './errors/use-router-visible-errors.js';
 import { useUpstreamErrors } from './errors/use-upstream-errors.js';
 import { graphiqlOptions } from './graphiql.js';
 import { useGraphiQLDelivery } from './graphiql-delivery.js';
@@ -13,15 +16,22 @@ import type { ServiceClients } from './loaders/index.js';
 import { createLogger, type Logger } from './logger.js';
 import { createObservability, inFlightOf, type ObservabilityOptions } from './observability/index.js';
 import { breakerLog } from './observability/logging.js';
-import { gatewaySchema } from './schema/index.js';
+import { gatewaySchema, subgraphSchema } from './schema/index.js';
 import { useUpstreamTrace } from './trace/use-upstream-trace.js';
 import { gatewaySecurity } from './security/index.js';
 import { createUpstreamHttp } from './upstream/http.js';
 import type { CallObserver } from './upstream/observe.js';
 import { ServiceClient } from './upstream/service-client.js';
 
+type GatewayYoga = YogaServerInstance<Record<string, unknown>, RequestState>;
+
 export interface Gateway {
-  readonly yoga: YogaServerInstance<Record<string, unknown>, RequestState>;
+  /** `/graphql`, GraphiQL, probes and `/metrics`. */
+  readonly yoga: GatewayYoga;
+  /** `/subgraph`, the Apollo Federation subgraph of the same schema; only with FEDERATION=true. */
+  readonly subgraph: GatewayYoga | undefined;
+  /** What an HTTP server serves: every path above, each to its Yoga instance. */
+  readonly handler: RequestListener;
   readonly clients: ServiceClients;
   /** This gateway's Prometheus registry (what `/metrics` serves unless told otherwise). */
   readonly metrics: Registry;
@@ -49,29 +59,45 @@ export function createGateway(config: GatewayConfig, options: GatewayOptions = {
   ) as unknown as ServiceClients;
   const security = gatewaySecurity(config, logger);
 
-  const yoga = createYoga<Record<string, unknown>, RequestState>({
-    schema: gatewaySchema(),
+  const common = {
     context: createContextFactory(config, clients, observability.requestObservers),
     logging: observability.yogaLogger,
-    graphqlEndpoint: '/graphql',
     landingPage: false,
+    ...security.options,
+  };
+  // One set of plugin instances for both endpoints: the same limits, masking, logs, metrics and failure report.
+  const plugins = [
+    ...observability.plugins,
+    ...security.plugins,
+    useUpstreamErrors(),
+    useRequestIdHeader(),
+    ...(config.introspection ? [] : [useNoIntrospection()]),
+    useDeferStream(),
+    ...(config.upstreamTrace === 'off' ? [] : [useUpstreamTrace(config.upstreamTrace)]),
+  ];
+  const yoga = createYoga<Record<string, unknown>, RequestState>({
+    ...common,
+    schema: gatewaySchema(),
+    graphqlEndpoint: GRAPHQL_PATH,
     graphiql: config.graphiql ? graphiqlOptions(config.upstreamTrace) : false,
     renderGraphiQL,
-    ...security.options,
-    plugins: [
-      ...observability.plugins,
-      ...security.plugins,
-      useUpstreamErrors(),
-      useRequestIdHeader(),
-      ...(config.introspection ? [] : [useNoIntrospection()]),
-      useDeferStream(),
-      ...(config.upstreamTrace === 'off' ? [] : [useUpstreamTrace(config.upstreamTrace)]),
-      ...(config.graphiql ? [useGraphiQLDelivery()] : []),
-    ],
+    plugins: [...plugins, ...(config.graphiql ? [useGraphiQLDelivery()] : [])],
   });
+  const subgraph = config.federation
+    ? createYoga<Record<string, unknown>, RequestState>({
+        ...common,
+        schema: subgraphSchema(),
+        graphqlEndpoint: SUBGRAPH_PATH,
+        graphiql: false,
+        // Last: it copies failures into `errors` after the request ledger has counted them as failures.
+        plugins: [...plugins, useRouterVisibleErrors()],
+      })
+    : undefined;
 
   return {
     yoga,
+    subgraph,
+    handler: routeByPath(yoga, subgraph),
     clients,
     metrics: observability.registry,
     beginDrain: () => observability.beginDrain(),
@@ -79,6 +105,14 @@ export function createGateway(config: GatewayConfig, options: GatewayOptions = {
       pools.forEach((pool) => pool.close());
       await observability.shutdown();
     },
+  };
+}
+
+function routeByPath(yoga: GatewayYoga, subgraph: GatewayYoga | undefined): RequestListener {
+  if (!subgraph) return yoga;
+  return (request, response) => {
+    const { pathname } = new URL(request.url ?? '/', 'http://gateway.local');
+    return (pathname === SUBGRAPH_PATH || pathname === `${SUBGRAPH_PATH}/` ? subgraph : yoga)(request, response);
   };
 }
 

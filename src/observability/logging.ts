@@ -1,4 +1,5 @@
 import type { Plugin, YogaLogger } from 'graphql-yoga';
+import { isOperationPath } from '../endpoints.js';
 import type { Logger } from '../logger.js';
 import type { BreakerListener } from '../upstream/circuit-breaker.js';
 import type { CallObserver } from '../upstream/observe.js';
@@ -9,11 +10,11 @@ import type { RequestLedger, RequestRecord } from './request-ledger.js';
  * request id, operation, status, duration, upstream calls and failures by
  * code. Never headers, variables or the query text: they may carry tokens.
  */
-export function useRequestLog(logger: Logger, ledger: RequestLedger, endpoint = '/graphql'): Plugin {
+export function useRequestLog(logger: Logger, ledger: RequestLedger): Plugin {
   return {
     onResponse({ request, response }) {
       const url = new URL(request.url);
-      if (url.pathname !== endpoint) return;
+      if (!isOperationPath(url.pathname)) return;
       // Written once the whole response is produced, so a deferred part's failures are in the line too.
       ledger.whenDone(request, (record) => {
       // Not an operation (a GraphiQL page view, a CORS preflight): nothing to report, as in the metrics.

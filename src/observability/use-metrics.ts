@@ -1,6 +1,7 @@
 import { usePrometheus } from '@graphql-yoga/plugin-prometheus';
 import type { Plugin } from 'graphql-yoga';
 import { Counter, type Registry } from 'prom-client';
+import { isOperationPath } from '../endpoints.js';
 import type { RequestLedger } from './request-ledger.js';
 
 /** Where `/metrics` gets its text: this process's registry, or the cluster primary's aggregate. */
@@ -50,7 +51,7 @@ export function useGraphQLMetrics(registry: Registry, ledger: RequestLedger): Pl
       );
     },
     onResponse({ request }) {
-      if (new URL(request.url).pathname !== '/graphql') return;
+      if (!isOperationPath(new URL(request.url).pathname)) return;
       ledger.whenDone(request, (record) => {
         if (record.operationType === undefined && record.graphqlErrors === 0) return; // not an operation (e.g. GraphiQL)
         const result = record.clientGone

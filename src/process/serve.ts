@@ -20,7 +20,7 @@ export async function serveGateway(config: GatewayConfig, logger: Logger, option
   const gateway = createGateway(config, { logger, ...(tracing ? { tracing } : {}), ...options });
   // Node checks the header and request limits only every connectionsCheckingInterval (30 s by default), which
   // would let a client that dribbles headers hold its socket for up to 40 s instead of 10.
-  const server = http.createServer({ connectionsCheckingInterval: 1_000 }, gateway.yoga);
+  const server = http.createServer({ connectionsCheckingInterval: 1_000 }, gateway.handler);
   // A client may not dribble headers or a body forever; keep-alive stays at Node's 5 s.
   server.headersTimeout = 10_000;
   server.requestTimeout = 30_000;

@@ -1,6 +1,7 @@
 import { buildClientSchema, getIntrospectionQuery, printSchema, type ExecutionResult, type GraphQLSchema, type IntrospectionQuery } from 'graphql';
 
 export const SCHEMA_FILE = 'schema/schema.graphql';
+export const SUBGRAPH_FILE = 'schema/subgraph.graphql';
 
 const HEADER = '# Generated from the code by `npm run schema`. Do not edit: a test fails when this file is stale.\n\n';
 
@@ -27,4 +28,27 @@ export async function introspectSchema(url: string, fetchFn: Fetch = fetch): Pro
     throw new Error(`introspection failed (HTTP ${response.status}): ${result.errors?.map((error) => error.message).join('; ')}`);
   }
   return buildClientSchema(result.data);
+}
+
+/** The text of schema/subgraph.graphql: the subgraph SDL a router composes. */
+export function subgraphFileText(sdl: string): string {
+  return `${HEADER}${sdl}\n`;
+}
+
+/**
+ * The subgraph SDL exactly as a router reads it: `_service { sdl }` at `url`
+ * (`/subgraph`), with the federation directives (@link, @key) that
+ * introspection cannot show.
+ */
+export async function fetchSubgraphSdl(url: string, fetchFn: Fetch = fetch): Promise<string> {
+  const response = await fetchFn(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', accept: 'application/json' },
+    body: JSON.stringify({ query: '{ _service { sdl } }' }),
+  });
+  const result = (await response.json()) as ExecutionResult<{ _service: { sdl: string } }>;
+  if (!result.data) {
+    throw new Error(`_service { sdl } failed (HTTP ${response.status}): ${result.errors?.map((error) => error.message).join('; ')}`);
+  }
+  return result.data._service.sdl;
 }

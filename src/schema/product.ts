@@ -2,6 +2,7 @@ import { responsePathAsArray } from 'graphql';
 import type { GatewayContext } from '../context.js';
 import type { ProductRow } from '../services/products.js';
 import { builder } from './builder.js';
+import { entityById } from './entities.js';
 import { selectionOf, type Selection } from './lookahead.js';
 import { startSelectedChildren } from './prefetch.js';
 import { checkedId, checkedIds, nullOnFailure } from './upstream-field.js';
@@ -19,6 +20,9 @@ export function loadProduct(ctx: GatewayContext, id: string, selection: Selectio
   startSelectedChildren(ProductRef, ctx, id, selection);
   return ctx.loaders.productById.load(id);
 }
+
+// A federation router's `_entities` reads through the same batched load as products(ids).
+entityById(ProductRef, loadProduct);
 
 builder.queryFields((t) => ({
   product: t.field({

@@ -2,6 +2,7 @@ import { responsePathAsArray } from 'graphql';
 import type { GatewayContext } from '../context.js';
 import type { UserRow } from '../services/users.js';
 import { builder } from './builder.js';
+import { entityById } from './entities.js';
 import { selectionOf, type Selection } from './lookahead.js';
 import { startSelectedChildren } from './prefetch.js';
 import { checkedId, checkedIds, nullOnFailure } from './upstream-field.js';
@@ -19,6 +20,9 @@ export function loadUser(ctx: GatewayContext, id: string, selection: Selection):
   startSelectedChildren(UserRef, ctx, id, selection);
   return ctx.loaders.userById.load(id);
 }
+
+// A federation router's `_entities` reads through the same batched load as users(ids).
+entityById(UserRef, loadUser);
 
 builder.queryFields((t) => ({
   user: t.field({

@@ -1,4 +1,7 @@
 import { spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import net, { type AddressInfo } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../../src/config.js';
@@ -10,6 +13,7 @@ describe('loadConfig', () => {
     expect(config.port).toBe(4000);
     expect(config.graphiql).toBe(true);
     expect(config.introspection).toBe(true);
+    expect(config.federation).toBe(false);
     for (const name of SERVICE_NAMES) {
       expect(config.services[name]).toMatchObject({
         name,
@@ -72,6 +76,7 @@ describe('loadConfig', () => {
     ['USERS_SERVICE_URL', 'not a url', /^USERS_SERVICE_URL: not an absolute URL$/],
     ['USERS_SERVICE_URL', 'ftp://files.internal/', /^USERS_SERVICE_URL: expected an http/],
     ['GRAPHIQL', 'maybe', /^GRAPHIQL: /],
+    ['FEDERATION', 'yes', /^FEDERATION: expected "true" or "false", got "yes"$/],
     ['LOG_LEVEL', 'loud', /^LOG_LEVEL: /],
     // Node timers cannot wait longer: a larger value would fire after 1 ms and time every call out at once.
     ['REQUEST_TIMEOUT_MS', '2200000000', /^REQUEST_TIMEOUT_MS: expected a whole number from 1 to 2147483647, got "2200000000"$/],
@@ -84,6 +89,15 @@ describe('loadConfig', () => {
   ])('refuses %s=%s with one line naming the variable', (name, value, message) => {
     expect(() => loadConfig({ [name]: value })).toThrow(ConfigError);
     expect(() => loadConfig({ [name]: value })).toThrow(message);
+  });
+
+  it('serves /subgraph with FEDERATION=true, which a manifest-only gateway refuses (a router writes its own operations)', () => {
+    expect(loadConfig({ FEDERATION: 'true' }).federation).toBe(true);
+    const manifest = join(mkdtempSync(join(tmpdir(), 'manifest-')), 'manifest.json');
+    writeFileSync(manifest, JSON.stringify({ abc: '{ user(id: "1") { name } }' }));
+    const env = { FEDERATION: 'true', PERSISTED_OPERATIONS: manifest, ALLOW_ARBITRARY_OPERATIONS: 'false' };
+    expect(() => loadConfig(env)).toThrow(ConfigError);
+    expect(() => loadConfig(env)).toThrow(/^FEDERATION: "true" needs ALLOW_ARBITRARY_OPERATIONS=true \(a router sends operations that no manifest lists\)$/);
   });
 
   it('refuses credentials in a service URL together with forwarding authorization to it, without echoing them', () => {
