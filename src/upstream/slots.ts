@@ -31,6 +31,8 @@ export class Slots {
 
   /** Resolves to a release function, to be called exactly once. */
   acquire(deadline: number, signal?: AbortSignal): Promise<() => void> {
+    // An abort that already happened fires no event: without this check the waiter would keep its place until its deadline.
+    if (signal?.aborted) return Promise.reject(abortReason(signal));
     if (this.active < this.limit) {
       this.active++;
       return Promise.resolve(this.releaser());
@@ -45,7 +47,7 @@ export class Slots {
         if (index >= 0) this.waiters.splice(index, 1);
         reject(error);
       };
-      const onAbort = () => giveUp(signal?.reason instanceof Error ? signal.reason : new Error('aborted'));
+      const onAbort = () => giveUp(abortReason(signal!));
       const timer = setTimeout(() => giveUp(new SlotTimeout(false)), Math.max(0, waitMs));
       const waiter: Waiter = {
         grant: () => {
@@ -69,4 +71,8 @@ export class Slots {
       this.waiters.shift()?.grant();
     };
   }
+}
+
+function abortReason(signal: AbortSignal): Error {
+  return signal.reason instanceof Error ? signal.reason : new Error('aborted');
 }
