@@ -164,7 +164,7 @@ export class ServiceClient {
       }
       let release: () => void;
       try {
-        release = await this.slots.acquire(run.deadline, run.call.signal);
+        release = await this.slots.acquire(run.deadline, run.call.signal, run.call.queueKey);
       } catch (error) {
         this.breaker?.release(admission);
         const saturated = error instanceof SlotTimeout && error.queueFull;
