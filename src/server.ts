@@ -14,6 +14,7 @@ import { createObservability, inFlightOf, type ObservabilityOptions } from './ob
 import { breakerLog } from './observability/logging.js';
 import { gatewaySchema } from './schema/index.js';
 import { useUpstreamTrace } from './trace/use-upstream-trace.js';
+import { graphiqlAt, useExactEndpoint } from './security/exact-endpoint.js';
 import { gatewaySecurity } from './security/index.js';
 import { createUpstreamHttp } from './upstream/http.js';
 import type { CallObserver } from './upstream/observe.js';
@@ -35,6 +36,8 @@ export interface GatewayOptions extends ObservabilityOptions {
   readonly observers?: readonly CallObserver[];
 }
 
+const GRAPHQL_ENDPOINT = '/graphql';
+
 /** Builds the configured gateway. It never listens: main.ts (or a test) serves `yoga`. */
 export function createGateway(config: GatewayConfig, options: GatewayOptions = {}): Gateway {
   const pools = SERVICE_NAMES.map((name) => createUpstreamHttp(config, config.services[name]));
@@ -52,13 +55,14 @@ export function createGateway(config: GatewayConfig, options: GatewayOptions = {
     schema: gatewaySchema(),
     context: createContextFactory(config, clients, observability.requestObservers),
     logging: observability.yogaLogger,
-    graphqlEndpoint: '/graphql',
+    graphqlEndpoint: GRAPHQL_ENDPOINT,
     landingPage: false,
-    graphiql: config.graphiql ? graphiqlOptions(config.upstreamTrace) : false,
+    graphiql: config.graphiql ? graphiqlAt(GRAPHQL_ENDPOINT, graphiqlOptions(config.upstreamTrace)) : false,
     renderGraphiQL,
     ...security.options,
     plugins: [
       ...observability.plugins,
+      useExactEndpoint(GRAPHQL_ENDPOINT),
       ...security.plugins,
       useUpstreamErrors(),
       useRequestIdHeader(),
