@@ -102,6 +102,10 @@ export interface OperationsConfig {
   readonly shutdownDrainMs: number;
   /** Processes serving HTTP (node:cluster); 1 means no cluster at all. */
   readonly workers: number;
+  /** Client connections one process holds at once; more are closed on arrival. */
+  readonly maxConnections: number;
+  /** A connection must send a whole request head within this of opening (or of starting its next request). */
+  readonly headersTimeoutMs: number;
 }
 
 export interface DemoKnobSettings {
@@ -174,6 +178,9 @@ function readOperationsConfig(env: Env): OperationsConfig {
     shutdownDelayMs: readDuration(env, 'SHUTDOWN_DELAY_MS', 0, { min: 0, max: 600_000 }),
     shutdownDrainMs: readDuration(env, 'SHUTDOWN_DRAIN_MS', 10_000, { min: 0, max: 600_000 }),
     workers: readWorkers(env, 'WORKERS'),
+    maxConnections: readInteger(env, 'MAX_CONNECTIONS', 10_000, { min: 1 }),
+    // At most the 30 s the whole request may take.
+    headersTimeoutMs: readDuration(env, 'HEADERS_TIMEOUT_MS', 5000, { min: 1, max: 30_000 }),
   };
 }
 

@@ -4,6 +4,7 @@ import { ConfigError, type GatewayConfig } from '../config.js';
 import type { Logger } from '../logger.js';
 import { loadTracing } from '../observability/index.js';
 import { createGateway, type Gateway, type GatewayOptions } from '../server.js';
+import { createBoundedServer } from './http-server.js';
 import { drainAndClose } from './shutdown.js';
 
 export interface Serving {
@@ -14,16 +15,11 @@ export interface Serving {
   stop(signal: string): Promise<void>;
 }
 
-/** Builds the gateway, serves it on the configured port with bounded header/request times. */
+/** Builds the gateway, serves it on the configured port with bounded connections and header/request times. */
 export async function serveGateway(config: GatewayConfig, logger: Logger, options: GatewayOptions = {}): Promise<Serving> {
   const tracing = await loadTracing(config, logger);
   const gateway = createGateway(config, { logger, ...(tracing ? { tracing } : {}), ...options });
-  // Node checks the header and request limits only every connectionsCheckingInterval (30 s by default), which
-  // would let a client that dribbles headers hold its socket for up to 40 s instead of 10.
-  const server = http.createServer({ connectionsCheckingInterval: 1_000 }, gateway.yoga);
-  // A client may not dribble headers or a body forever; keep-alive stays at Node's 5 s.
-  server.headersTimeout = 10_000;
-  server.requestTimeout = 30_000;
+  const server = createBoundedServer(gateway.yoga, config.operations);
   await listen(server, config.port);
   const { port } = server.address() as AddressInfo;
   logger.info({ port }, `gateway listening on http://localhost:${port}/graphql`);
