@@ -1,5 +1,6 @@
+import cluster from 'node:cluster';
 import http from 'node:http';
-import { isWorker } from './cluster.js';
+import { ConfigError } from '../config.js';
 
 export interface InboundLimits {
   /** Client connections this process holds at once; more are closed on arrival. */
@@ -38,7 +39,7 @@ export function createBoundedServer(handler: http.RequestListener, limits: Inbou
  * CPU in three for six such connections). A worker takes it and closes it.
  */
 function capConnections(server: http.Server, max: number): void {
-  if (!isWorker()) {
+  if (!cluster.isWorker) {
     server.maxConnections = max;
     return;
   }
@@ -47,5 +48,20 @@ function capConnections(server: http.Server, max: number): void {
     open++;
     socket.once('close', () => open--);
     if (open > max) socket.destroy();
+  });
+}
+
+/** A port that cannot be had is a configuration problem: one line naming its variable, not an unhandled 'error' event. */
+export function listen(server: http.Server, port: number, variable: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const fail = (error: NodeJS.ErrnoException) => {
+      const why = { EADDRINUSE: 'is already in use', EACCES: 'needs privileges this process does not have' }[error.code ?? ''];
+      reject(why ? new ConfigError(`${variable}: ${port} ${why}`) : error);
+    };
+    server.once('error', fail);
+    server.listen(port, () => {
+      server.off('error', fail);
+      resolve();
+    });
   });
 }

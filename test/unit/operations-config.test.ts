@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../../src/config.js';
 
 describe('operations settings', () => {
-  it('defaults: no tracing, no shutdown delay, 10 s drain, one process, 10,000 connections, 5 s for request heads', () => {
+  it('defaults: no tracing, no shutdown delay, 10 s drain, one process, 10,000 connections, 5 s for request heads, /metrics on PORT', () => {
     expect(loadConfig({}).operations).toEqual({
       otlpEndpoint: undefined,
       otelServiceName: 'graphql-gateway',
@@ -12,6 +12,7 @@ describe('operations settings', () => {
       workers: 1,
       maxConnections: 10_000,
       headersTimeoutMs: 5000,
+      metricsPort: undefined,
     });
   });
 
@@ -24,6 +25,7 @@ describe('operations settings', () => {
       WORKERS: '3',
       MAX_CONNECTIONS: '500',
       HEADERS_TIMEOUT_MS: '2000',
+      METRICS_PORT: '9464',
     }).operations;
     expect(operations.otlpEndpoint?.href).toBe('http://collector:4318/');
     expect(operations).toMatchObject({
@@ -33,7 +35,9 @@ describe('operations settings', () => {
       workers: 3,
       maxConnections: 500,
       headersTimeoutMs: 2000,
+      metricsPort: 9464,
     });
+    expect(loadConfig({ PORT: '0', METRICS_PORT: '0' }).operations.metricsPort).toBe(0);
     expect(loadConfig({ WORKERS: 'auto' }).operations.workers).toBe(availableParallelism());
   });
 
@@ -44,6 +48,8 @@ describe('operations settings', () => {
     ['SHUTDOWN_DELAY_MS', '1.5', /^SHUTDOWN_DELAY_MS: expected a whole number/],
     ['MAX_CONNECTIONS', '0', /^MAX_CONNECTIONS: expected a whole number >= 1, got "0"$/],
     ['HEADERS_TIMEOUT_MS', '60000', /^HEADERS_TIMEOUT_MS: expected a whole number from 1 to 30000, got "60000"$/],
+    ['METRICS_PORT', '70000', /^METRICS_PORT: expected a whole number from 0 to 65535, got "70000"$/],
+    ['METRICS_PORT', '4000', /^METRICS_PORT: 4000 is PORT as well/],
     ['OTEL_EXPORTER_OTLP_ENDPOINT', 'collector:4318/x y', /^OTEL_EXPORTER_OTLP_ENDPOINT: /],
     ['OTEL_EXPORTER_OTLP_ENDPOINT', 'grpc://collector:4317', /^OTEL_EXPORTER_OTLP_ENDPOINT: expected an http/],
   ])('%s=%s stops start-up with one line naming the variable', (name, value, message) => {
