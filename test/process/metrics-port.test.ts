@@ -1,7 +1,7 @@
-import http from 'node:http';
 import { afterEach, expect, it } from 'vitest';
 import { parseMetrics, total } from '../helpers/prometheus.js';
 import { isListening, spawnGateway, type GatewayProcess } from '../helpers/process.js';
+import { rawRequest } from '../helpers/raw-http.js';
 
 /**
  * METRICS_PORT: Prometheus scrapes a listener of its own, which is not
@@ -17,21 +17,10 @@ afterEach(() => {
 
 const isMetricsListening = (line: Record<string, unknown>) => typeof line['port'] === 'number' && String(line['msg']).startsWith('metrics listening');
 
-/** One request on a connection of its own, so the cluster's round-robin may hand it to either worker. */
-function get(port: number, path: string, body?: string): Promise<{ status: number; text: string }> {
-  return new Promise((resolve, reject) => {
-    const outgoing = http.request(
-      { host: '127.0.0.1', port, path, method: body ? 'POST' : 'GET', agent: false, headers: body ? { 'content-type': 'application/json' } : {} },
-      (response) => {
-        let text = '';
-        response.setEncoding('utf8');
-        response.on('data', (chunk: string) => (text += chunk));
-        response.on('end', () => resolve({ status: response.statusCode ?? 0, text }));
-      },
-    );
-    outgoing.on('error', reject);
-    outgoing.end(body);
-  });
+/** A GET, or a POST of `body`, on a connection of its own (so the cluster's round-robin may hand it to either worker). */
+function get(port: number, path: string, body?: string) {
+  const url = `http://127.0.0.1:${port}${path}`;
+  return rawRequest(url, body ? { method: 'POST', headers: { 'content-type': 'application/json' }, body } : {});
 }
 
 const QUERY = JSON.stringify({ query: '{ user(id: "1") { name } }' });
