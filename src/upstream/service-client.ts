@@ -6,10 +6,10 @@ import { sendAttempt, type AttemptResult } from './attempt.js';
 import { NOT_FOUND, type CallOptions, type Route } from './call.js';
 import { CircuitBreaker, type Admission, type BreakerListener, type BreakerState } from './circuit-breaker.js';
 import type { UpstreamHttp } from './http.js';
+import { loopStalls } from './loop-stalls.js';
 import { endTracking, startTracking, withTrackerHeaders, type CallEnd, type CallObserver, type CallTracker } from './observe.js';
 import { RetryBudget } from './retry-budget.js';
 import { SharedFlights } from './shared-flights.js';
-import { loopStalls } from './loop-stalls.js';
 import { Slots, SlotTimeout } from './slots.js';
 
 // Below this, an attempt (or a retry) has no real chance to complete.
