@@ -103,6 +103,12 @@ export interface OperationsConfig {
   readonly shutdownDrainMs: number;
   /** Processes serving HTTP (node:cluster); 1 means no cluster at all. */
   readonly workers: number;
+  /** Client connections one process holds at once; more are closed on arrival. */
+  readonly maxConnections: number;
+  /** A connection must send a whole request head within this of opening (or of starting its next request). */
+  readonly headersTimeoutMs: number;
+  /** A listener of its own for `/metrics` (and `/health`); `undefined`: `/metrics` is on the main port. */
+  readonly metricsPort: number | undefined;
 }
 
 export interface DemoKnobSettings {
@@ -190,7 +196,20 @@ function readOperationsConfig(env: Env): OperationsConfig {
     shutdownDelayMs: readDuration(env, 'SHUTDOWN_DELAY_MS', 0, { min: 0, max: 600_000 }),
     shutdownDrainMs: readDuration(env, 'SHUTDOWN_DRAIN_MS', 10_000, { min: 0, max: 600_000 }),
     workers: readWorkers(env, 'WORKERS'),
+    maxConnections: readInteger(env, 'MAX_CONNECTIONS', 10_000, { min: 1 }),
+    // At most the 30 s the whole request may take.
+    headersTimeoutMs: readDuration(env, 'HEADERS_TIMEOUT_MS', 5000, { min: 1, max: 30_000 }),
+    metricsPort: readMetricsPort(env, 'METRICS_PORT'),
   };
+}
+
+function readMetricsPort(env: Env, name: string): number | undefined {
+  if (present(env, name) === undefined) return undefined;
+  const port = readInteger(env, name, 0, { min: 0, max: 65_535 });
+  if (port !== 0 && port === readInteger(env, 'PORT', 4000, { min: 0, max: 65_535 })) {
+    throw new ConfigError(`${name}: ${port} is PORT as well; the scrapers' listener needs a port of its own`);
+  }
+  return port;
 }
 
 /** A count of processes, or `auto` for one per core this process may use. */

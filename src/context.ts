@@ -4,6 +4,7 @@ import type { GatewayConfig } from './config.js';
 import type { ReadName, ServiceName } from './services/index.js';
 import { FailureCollector } from './errors/collector.js';
 import { createLoaders, type Loaders, type ServiceClients } from './loaders/index.js';
+import { clientQueueKey } from './security/client-identity.js';
 import { upstreamHeaders } from './security/forward-headers.js';
 import type { CallObserver } from './upstream/observe.js';
 import type { CallOptions } from './upstream/call.js';
@@ -67,15 +68,19 @@ export function createContextFactory(
     const deadline = Date.now() + budgetMs;
     // One header map per service: each upstream sees only the client headers allowed for it.
     const headers = upstreamHeaders(initial.request, config.services, requestId);
-    const callFor = (service: ServiceName): CallOptions => ({
-      deadline,
-      clientShortened: budgetMs < config.requestTimeoutMs,
-      signal: initial.request.signal,
-      headers: headers[service],
-      observers: upstreamObservers,
-      // Requests share an in-flight call only when they forward the same credentials to that service.
-      shareKey: config.services[service].forwardHeaders.map((name) => headers[service][name] ?? '').join('\n'),
-    });
+    const callFor = (service: ServiceName): CallOptions => {
+      const forwarded = config.services[service].forwardHeaders.map((name) => headers[service][name] ?? '');
+      return {
+        deadline,
+        clientShortened: budgetMs < config.requestTimeoutMs,
+        signal: initial.request.signal,
+        headers: headers[service],
+        observers: upstreamObservers,
+        // Requests share an in-flight call only when they forward the same credentials to that service.
+        shareKey: forwarded.join('\n'),
+        queueKey: clientQueueKey(initial, forwarded),
+      };
+    };
     const loaders = createLoaders(clients, callFor);
     return {
       requestId,

@@ -23,7 +23,7 @@ async function main(): Promise<void> {
 
   const demo = await startDemo(config, logger);
   if (config.operations.workers > 1) {
-    runPrimary({ config, logger, demo });
+    await runPrimary({ config, logger, demo });
     return;
   }
   const serving = await serveGateway(withUpstreamUrls(config, demo?.urls ?? {}), logger);

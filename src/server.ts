@@ -18,6 +18,7 @@ import { createObservability, inFlightOf, type ObservabilityOptions } from './ob
 import { breakerLog } from './observability/logging.js';
 import { gatewaySchema, subgraphSchema } from './schema/index.js';
 import { useUpstreamTrace } from './trace/use-upstream-trace.js';
+import { graphiqlAt, useExactEndpoint } from './security/exact-endpoint.js';
 import { gatewaySecurity } from './security/index.js';
 import { createUpstreamHttp } from './upstream/http.js';
 import type { CallObserver } from './upstream/observe.js';
@@ -66,8 +67,10 @@ export function createGateway(config: GatewayConfig, options: GatewayOptions = {
     ...security.options,
   };
   // One set of plugin instances for both endpoints: the same limits, masking, logs, metrics and failure report.
-  const plugins = [
+  const plugins = (endpoint: string) => [
     ...observability.plugins,
+    // After the probes and /metrics, which answer paths of their own; before anything is parsed.
+    useExactEndpoint(endpoint),
     ...security.plugins,
     useUpstreamErrors(),
     useRequestIdHeader(),
@@ -79,9 +82,9 @@ export function createGateway(config: GatewayConfig, options: GatewayOptions = {
     ...common,
     schema: gatewaySchema(),
     graphqlEndpoint: GRAPHQL_PATH,
-    graphiql: config.graphiql ? graphiqlOptions(config.upstreamTrace) : false,
+    graphiql: config.graphiql ? graphiqlAt(GRAPHQL_PATH, graphiqlOptions(config.upstreamTrace)) : false,
     renderGraphiQL,
-    plugins: [...plugins, ...(config.graphiql ? [useGraphiQLDelivery()] : [])],
+    plugins: [...plugins(GRAPHQL_PATH), ...(config.graphiql ? [useGraphiQLDelivery()] : [])],
   });
   const subgraph = config.federation
     ? createYoga<Record<string, unknown>, RequestState>({
@@ -90,7 +93,7 @@ export function createGateway(config: GatewayConfig, options: GatewayOptions = {
         graphqlEndpoint: SUBGRAPH_PATH,
         graphiql: false,
         // Last: it copies failures into `errors` after the request ledger has counted them as failures.
-        plugins: [...plugins, useRouterVisibleErrors()],
+        plugins: [...plugins(SUBGRAPH_PATH), useRouterVisibleErrors()],
       })
     : undefined;
 
@@ -112,7 +115,7 @@ function routeByPath(yoga: GatewayYoga, subgraph: GatewayYoga | undefined): Requ
   if (!subgraph) return yoga;
   return (request, response) => {
     const { pathname } = new URL(request.url ?? '/', 'http://gateway.local');
-    return (pathname === SUBGRAPH_PATH || pathname === `${SUBGRAPH_PATH}/` ? subgraph : yoga)(request, response);
+    return (pathname === SUBGRAPH_PATH ? subgraph : yoga)(request, response);
   };
 }
 

@@ -65,13 +65,16 @@ export function createObservability(
   if (config.operations.otlpEndpoint && !tracing) {
     throw new Error('OTEL_EXPORTER_OTLP_ENDPOINT is set: build the gateway with { tracing: await loadTracing(config, logger) }');
   }
+  // Called even when not served here: a cluster worker's source is what answers the primary's aggregation requests.
+  const metricsSource = (options.metricsSource ?? registrySource)(metrics.registry);
   let draining = false;
   return {
     observers: tracing ? [metrics.observer, tracing.observer] : [metrics.observer],
     requestObservers: (request) => ledger.observersFor(request),
     plugins: [
       useReadiness({ isDraining: () => draining, breakerStates }),
-      useMetricsEndpoint((options.metricsSource ?? registrySource)(metrics.registry)),
+      // With METRICS_PORT, scrapers have a listener of their own and the public port has no /metrics.
+      ...(config.operations.metricsPort === undefined ? [useMetricsEndpoint(metricsSource)] : []),
       useRequestLedger(ledger),
       useRequestLog(logger, ledger),
       useGraphQLMetrics(metrics.registry, ledger),

@@ -36,7 +36,12 @@ export function useReadiness({ isDraining, breakerStates, endpoint = '/readiness
       json(200, { status: openCircuits.length > 0 ? 'degraded' : 'ready', openCircuits });
     },
     onResponse({ response }) {
-      if (isDraining()) response.headers.set('connection', 'close');
+      if (!isDraining()) return;
+      // Streamed answers (multipart, event-stream) come with `Connection: keep-alive` as a header object whose key is
+      // capitalised; this Headers implementation's `set` would then add a second field ("keep-alive, close").
+      // `delete` first turns the object into a normalised map.
+      response.headers.delete('connection');
+      response.headers.set('connection', 'close');
     },
   };
 }

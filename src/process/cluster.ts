@@ -4,6 +4,7 @@ import { type Config } from '../config.js';
 import { SERVICE_NAMES } from '../services/index.js';
 import type { DemoUpstreams } from '../demo/server.js';
 import type { Logger } from '../logger.js';
+import { closeScrapers, listenForScrapers } from './metrics-listener.js';
 import type { MetricsSource } from '../observability/index.js';
 import type { Registry } from 'prom-client';
 
@@ -12,7 +13,8 @@ import type { Registry } from 'prom-client';
  * sharing the port (node:cluster hands connections round-robin). Workers share
  * nothing per request: each has its own gateway, loaders and socket pools.
  * The primary owns what must exist once: the demo upstreams (their URLs go
- * to workers as *_SERVICE_URL) and the sum of every worker's metrics.
+ * to workers as *_SERVICE_URL) and the sum of every worker's metrics (served
+ * on METRICS_PORT by the primary itself when that is set).
  */
 const METRICS_REQUEST = 'gateway:metrics-request';
 const METRICS_RESPONSE = 'gateway:metrics-response';
@@ -26,8 +28,8 @@ export interface PrimaryOptions {
   readonly demo: DemoUpstreams | undefined;
 }
 
-export function runPrimary({ config, logger, demo }: PrimaryOptions): void {
-  const { workers: count, shutdownDelayMs, shutdownDrainMs } = config.operations;
+export async function runPrimary({ config, logger, demo }: PrimaryOptions): Promise<void> {
+  const { workers: count, shutdownDelayMs, shutdownDrainMs, metricsPort } = config.operations;
   const env = Object.fromEntries(
     SERVICE_NAMES.filter((name) => demo?.urls[name] && !config.services[name].baseUrl).map((name) => [
       `${name.toUpperCase()}_SERVICE_URL`,
@@ -35,6 +37,11 @@ export function runPrimary({ config, logger, demo }: PrimaryOptions): void {
     ]),
   );
   const aggregator = new AggregatorRegistry();
+  // Before any worker starts: a METRICS_PORT that cannot be had stops start-up with one line, as PORT does.
+  const scrapers =
+    metricsPort === undefined
+      ? undefined
+      : await listenForScrapers(metricsPort, async () => ({ text: await aggregator.clusterMetrics(), contentType: aggregator.contentType }), config.operations, logger);
   const listening = new WeakSet<Worker>();
   let stopping = false;
 
@@ -74,6 +81,7 @@ export function runPrimary({ config, logger, demo }: PrimaryOptions): void {
     const guard = setTimeout(() => workers.forEach((worker) => worker.process.kill('SIGKILL')), shutdownDelayMs + shutdownDrainMs + 5000);
     await exited;
     clearTimeout(guard);
+    if (scrapers) await closeScrapers(scrapers);
     await demo?.close();
     logger.flush(() => process.exit(exitCode));
   };

@@ -1,9 +1,13 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { ConfigError, type GatewayConfig } from '../config.js';
+import type { GatewayConfig } from '../config.js';
 import type { Logger } from '../logger.js';
 import { loadTracing } from '../observability/index.js';
+import { registrySource } from '../observability/use-metrics.js';
 import { createGateway, type Gateway, type GatewayOptions } from '../server.js';
+import { isWorker } from './cluster.js';
+import { createBoundedServer, listen } from './http-server.js';
+import { closeScrapers, listenForScrapers } from './metrics-listener.js';
 import { drainAndClose } from './shutdown.js';
 
 export interface Serving {
@@ -14,19 +18,18 @@ export interface Serving {
   stop(signal: string): Promise<void>;
 }
 
-/** Builds the gateway, serves it on the configured port with bounded header/request times. */
+/** Builds the gateway, serves it on the configured port with bounded connections and header/request times. */
 export async function serveGateway(config: GatewayConfig, logger: Logger, options: GatewayOptions = {}): Promise<Serving> {
   const tracing = await loadTracing(config, logger);
   const gateway = createGateway(config, { logger, ...(tracing ? { tracing } : {}), ...options });
-  // Node checks the header and request limits only every connectionsCheckingInterval (30 s by default), which
-  // would let a client that dribbles headers hold its socket for up to 40 s instead of 10.
-  const server = http.createServer({ connectionsCheckingInterval: 1_000 }, gateway.handler);
-  // A client may not dribble headers or a body forever; keep-alive stays at Node's 5 s.
-  server.headersTimeout = 10_000;
-  server.requestTimeout = 30_000;
-  await listen(server, config.port);
+  const server = createBoundedServer(gateway.handler, config.operations);
+  await listen(server, config.port, 'PORT');
   const { port } = server.address() as AddressInfo;
   logger.info({ port }, `gateway listening on http://localhost:${port}/graphql`);
+  // With workers, the primary listens for scrapers: it holds the sum of every worker's metrics.
+  const { metricsPort } = config.operations;
+  const scrapers =
+    metricsPort === undefined || isWorker() ? undefined : await listenForScrapers(metricsPort, registrySource(gateway.metrics), config.operations, logger);
 
   let stopping: Promise<void> | undefined;
   const stop = (signal: string) =>
@@ -34,23 +37,9 @@ export async function serveGateway(config: GatewayConfig, logger: Logger, option
       logger.info({ signal }, 'shutting down');
       const { shutdownDelayMs: delayMs, shutdownDrainMs: drainMs } = config.operations;
       await drainAndClose({ server, gateway, logger, delayMs, drainMs });
+      if (scrapers) await closeScrapers(scrapers);
     })());
   return { server, gateway, port, stop };
-}
-
-/** A port that cannot be had is a configuration problem: one line naming PORT, not an unhandled 'error' event. */
-function listen(server: http.Server, port: number): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const fail = (error: NodeJS.ErrnoException) => {
-      const why = { EADDRINUSE: 'is already in use', EACCES: 'needs privileges this process does not have' }[error.code ?? ''];
-      reject(why ? new ConfigError(`PORT: ${port} ${why}`) : error);
-    };
-    server.once('error', fail);
-    server.listen(port, () => {
-      server.off('error', fail);
-      resolve();
-    });
-  });
 }
 
 /**

@@ -1,4 +1,5 @@
 import type { CallObserver } from './observe.js';
+import type { QueueKey } from './slots.js';
 
 /**
  * The vocabulary of one upstream call, shared by the loaders that ask for
@@ -21,6 +22,8 @@ export interface CallOptions {
    * forwarded.
    */
   readonly shareKey?: string;
+  /** Who the call waits for when the service's wait queue is busy: clients share the queue fairly. */
+  readonly queueKey?: QueueKey;
   /** The client asked (x-request-timeout-ms) for less than the operator's request budget. */
   readonly clientShortened?: boolean;
 }

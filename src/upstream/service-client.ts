@@ -6,6 +6,7 @@ import { sendAttempt, type AttemptResult } from './attempt.js';
 import { NOT_FOUND, type Answer, type CallOptions, type Route } from './call.js';
 import { CircuitBreaker, type Admission, type BreakerListener, type BreakerState } from './circuit-breaker.js';
 import type { UpstreamHttp } from './http.js';
+import { loopStalls } from './loop-stalls.js';
 import { endTracking, startTracking, withTrackerHeaders, type CallEnd, type CallObserver, type CallTracker } from './observe.js';
 import { RetryBudget } from './retry-budget.js';
 import { SharedFlights } from './shared-flights.js';
@@ -13,6 +14,9 @@ import { Slots, SlotTimeout } from './slots.js';
 
 // Below this, an attempt (or a retry) has no real chance to complete.
 const MIN_ATTEMPT_MS = 20;
+// A timeout is the upstream's failure only when the gateway's own delays (waiting for a slot, event-loop stalls) took
+// at most this share of the time the upstream was due.
+const OWN_DELAY_SHARE = 0.1;
 const BACKOFF_BASE_MS = 25;
 const BACKOFF_CAP_MS = 250;
 
@@ -25,6 +29,9 @@ interface Run {
   readonly deadline: number;
   /** What the deadline allowed when the call started: the number in a TIMEOUT message. */
   readonly budgetMs: number;
+  readonly started: number;
+  /** Time since `started` that went to the upstream itself: its attempts, and the backoff after its failures. */
+  upstreamMs: number;
   attempts: number;
   lastStatus: number | undefined;
   /** A reset on a reused keep-alive socket gets one retry that costs nothing. */
@@ -72,6 +79,7 @@ export class ServiceClient {
     this.slots = new Slots(config.maxConcurrency, config.maxQueue);
     this.breaker = config.breaker && new CircuitBreaker(config.breaker, Date.now, Math.random, breakerListener);
     this.retryBudget = new RetryBudget(config.retryBudget);
+    loopStalls.watch();
   }
 
   get name() {
@@ -127,6 +135,8 @@ export class ServiceClient {
       trackers,
       deadline,
       budgetMs: Math.max(0, deadline - started),
+      started,
+      upstreamMs: 0,
       attempts: 0,
       lastStatus: undefined,
       freeRetryUsed: false,
@@ -150,7 +160,6 @@ export class ServiceClient {
   }
 
   private async run<T>(run: Run, parse: (body: unknown) => T): Promise<Answer<T>> {
-    this.retryBudget.onCall();
     // Once an attempt has failed, a retry the gateway declines to make (breaker just opened, no budget left, no
     // free slot) ends the call with that attempt's failure: the client learns what the upstream did, not that a
     // retry was skipped. Only a call that never reached the upstream reports CIRCUIT_OPEN or a gateway-side TIMEOUT.
@@ -164,7 +173,7 @@ export class ServiceClient {
       }
       let release: () => void;
       try {
-        release = await this.slots.acquire(run.deadline, run.call.signal);
+        release = await this.slots.acquire(run.deadline, run.call.signal, run.call.queueKey);
       } catch (error) {
         this.breaker?.release(admission);
         const saturated = error instanceof SlotTimeout && error.queueFull;
@@ -175,7 +184,10 @@ export class ServiceClient {
         this.breaker?.release(admission);
         throw stop(() => this.notCalled(run, 'deadline'));
       }
+      // Only a call that reaches the upstream earns retries: calls the gateway itself could not make must not.
+      if (run.attempts === 0) this.retryBudget.onCall();
       run.attempts++;
+      const timing = this.attemptTiming(run);
       let result: AttemptResult<T>;
       try {
         result = await this.attempt(run, parse);
@@ -186,11 +198,12 @@ export class ServiceClient {
       } finally {
         release();
       }
-      this.recordOutcome(admission, run, result);
+      this.recordOutcome(admission, run, result, timing);
       if (result.ok) return { value: result.value, attempts: run.attempts, cacheControl: result.cacheControl, etag: result.etag };
       failed = result.problem;
       const delayMs = this.retryDelay(run, result);
       if (delayMs === undefined) throw this.failure(result.problem, run.attempts);
+      run.upstreamMs += delayMs;
       try {
         await sleep(delayMs, undefined, { signal: run.call.signal });
       } catch {
@@ -214,6 +227,7 @@ export class ServiceClient {
       parse,
     });
     run.lastStatus = result.status;
+    run.upstreamMs += Date.now() - started;
     const attempt = {
       attempt: run.attempts,
       durationMs: Date.now() - started,
@@ -224,15 +238,32 @@ export class ServiceClient {
     return result;
   }
 
+  /** Where an attempt starts: how much time the upstream was due, and how much of the call's time the gateway took. */
+  private attemptTiming(run: Run): AttemptTiming {
+    const now = Date.now();
+    return { startedAt: now, dueMs: run.budgetMs - run.upstreamMs, ownDelayMs: now - run.started - run.upstreamMs };
+  }
+
   /** Feeds the breaker: only what says the upstream is unwell counts as a failure. */
-  private recordOutcome(admission: Admission, run: Run, result: AttemptResult<unknown>): void {
+  private recordOutcome(admission: Admission, run: Run, result: AttemptResult<unknown>, timing: AttemptTiming): void {
     if (!this.breaker) return;
-    // A cancelled call says nothing about the upstream, nor does a timeout that a client's shorter budget caused.
-    const cutByClient =
-      !result.ok && result.problem.code === 'TIMEOUT' && run.call.clientShortened === true && run.budgetMs < this.config.timeoutMs;
-    if (run.call.signal?.aborted || cutByClient) return this.breaker.release(admission);
+    // A cancelled call says nothing about the upstream, nor does a timeout the gateway or its client caused.
+    if (run.call.signal?.aborted || (!result.ok && result.problem.code === 'TIMEOUT' && this.timeoutNotUpstreams(run, timing))) {
+      return this.breaker.release(admission);
+    }
     const unwell = !result.ok && (result.problem.code !== 'HTTP_ERROR' || isUnwellStatus(result.problem.httpStatus));
     this.breaker.record(admission, unwell);
+  }
+
+  /**
+   * A timed-out attempt that did not get the time its upstream was due: the client asked for a shorter budget, or
+   * the gateway's own saturation ate into it — time waiting for a slot, event-loop stalls before or during the
+   * attempt. Under a flood, calls that waited in the queue start with little time left and time out against a
+   * healthy upstream; counting them would open its breaker for every client.
+   */
+  private timeoutNotUpstreams(run: Run, timing: AttemptTiming): boolean {
+    if (run.call.clientShortened === true && run.budgetMs < this.config.timeoutMs) return true;
+    return timing.ownDelayMs + loopStalls.since(timing.startedAt) > timing.dueMs * OWN_DELAY_SHARE;
   }
 
   /**
@@ -272,6 +303,14 @@ export class ServiceClient {
   private failure(problem: AttemptProblem, attempts: number): UpstreamFailure {
     return new UpstreamFailure(this.name, problem.code, problem.message, attempts, problem.httpStatus);
   }
+}
+
+interface AttemptTiming {
+  readonly startedAt: number;
+  /** The call's budget less what the upstream's own earlier attempts and backoff used. */
+  readonly dueMs: number;
+  /** Time of the call so far that was not the upstream's: waits for a slot, stalls between steps. */
+  readonly ownDelayMs: number;
 }
 
 function isUnwellStatus(status: number | undefined): boolean {

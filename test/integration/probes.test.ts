@@ -43,20 +43,46 @@ describe('health and readiness', () => {
     expect(answer.body.data.user.name).toEqual(expect.any(String));
     expect(await connectionHeader(gw)).toBe('close');
   });
+
+  it.each(['multipart/mixed', 'text/event-stream'])('once draining, a streamed (@defer) answer as %s asks to close the connection too, and it is closed', async (accept) => {
+    gateway = await startGateway();
+    const deferred = '{ dashboard(userId: "1") { user { name } ... @defer { orders { id } } } }';
+    expect(await connectionHeader(gateway, { accept, query: deferred })).toBe('keep-alive');
+
+    gateway.gateway.beginDrain();
+
+    let closedBy: string | undefined;
+    expect(await connectionHeader(gateway, { accept, query: deferred, onSocketClose: (by) => (closedBy = by) })).toBe('close');
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(closedBy).toBe('the server');
+  });
 });
 
+interface Exchange {
+  readonly accept?: string;
+  readonly query?: string;
+  /** Told who closed the socket: the server (after the answer), or this client once it had read it. */
+  readonly onSocketClose?: (by: 'the server' | 'the client') => void;
+}
+
 /** The Connection header of a keep-alive request's response (fetch hides it). */
-function connectionHeader(gw: TestGateway): Promise<string | undefined> {
+function connectionHeader(gw: TestGateway, { accept = 'application/json', query = '{ user(id: "2") { name } }', onSocketClose }: Exchange = {}): Promise<string | undefined> {
   const agent = new http.Agent({ keepAlive: true });
   return new Promise((resolve, reject) => {
-    const request = http.request(gw.url, { method: 'POST', agent, headers: { 'content-type': 'application/json' } }, (response) => {
+    const request = http.request(gw.url, { method: 'POST', agent, headers: { 'content-type': 'application/json', accept } }, (response) => {
+      let clientClosing = false;
+      response.socket.once('close', () => onSocketClose?.(clientClosing ? 'the client' : 'the server'));
       response.resume();
       response.on('end', () => {
-        agent.destroy();
-        resolve(response.headers.connection);
+        // Give the server a moment to close first, as it must when it said `Connection: close`.
+        setTimeout(() => {
+          clientClosing = true;
+          agent.destroy();
+          resolve(response.headers.connection);
+        }, onSocketClose ? 100 : 0);
       });
     });
     request.on('error', reject);
-    request.end(JSON.stringify({ query: '{ user(id: "2") { name } }' }));
+    request.end(JSON.stringify({ query }));
   });
 }

@@ -140,4 +140,17 @@ describe('start-up with a bad value', () => {
       taken.close();
     }
   });
+
+  it('so is METRICS_PORT', async () => {
+    const taken = net.createServer();
+    await new Promise<void>((resolve) => taken.listen(0, resolve));
+    try {
+      const port = (taken.address() as AddressInfo).port;
+      const run = runMain({ PORT: '0', METRICS_PORT: String(port), LOG_LEVEL: 'silent' });
+      expect(run.status).toBe(1);
+      expect(run.stderr.trim().split('\n')).toEqual([`configuration error: METRICS_PORT: ${port} is already in use`]);
+    } finally {
+      taken.close();
+    }
+  });
 });

@@ -1,0 +1,21 @@
+import type { GraphiQLOptions, Plugin } from 'graphql-yoga';
+
+/**
+ * GraphQL runs at exactly one path. Yoga also treats any URL that ends with
+ * it as the endpoint (`/graphql/`, `//graphql`, `/x/graphql`, `/?a=/graphql`),
+ * where the request log and metrics, keyed on the path, never saw the
+ * operations. Every other path is a 404, before anything is parsed or called.
+ * Plugins that answer their own paths (probes, metrics) come before this one.
+ */
+export function useExactEndpoint(endpoint: string): Plugin {
+  return {
+    onRequest({ url, fetchAPI, endResponse }) {
+      if (url.pathname !== endpoint) endResponse(new fetchAPI.Response(null, { status: 404 }));
+    },
+  };
+}
+
+/** GraphiQL at exactly `endpoint`: Yoga's GraphiQL plugin runs before any of ours and matches paths as loosely. */
+export function graphiqlAt(endpoint: string, options: GraphiQLOptions): (request: Request) => GraphiQLOptions | false {
+  return (request) => new URL(request.url).pathname === endpoint && options;
+}
