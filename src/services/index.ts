@@ -1,4 +1,4 @@
-import type { KeyedRead } from './define.js';
+import type { KeyedRead, Write } from './define.js';
 import { inventory } from './inventory.js';
 import { notifications } from './notifications.js';
 import { orders } from './orders.js';
@@ -35,4 +35,21 @@ function collectReads(): Reads {
     }
   }
   return Object.freeze(reads) as unknown as Reads;
+}
+
+/** Every write of every service, by its name (the name of its mutation). */
+export type Writes = UnionToIntersection<Service['writes']>;
+export type WriteName = keyof Writes & string;
+
+export const WRITES: Writes = collectWrites();
+
+function collectWrites(): Writes {
+  const writes: Record<string, Write> = {};
+  for (const service of SERVICES) {
+    for (const write of Object.values(service.writes) as Write[]) {
+      if (writes[write.name]) throw new TypeError(`write "${write.name}" is declared by both ${writes[write.name]!.service} and ${write.service}`);
+      writes[write.name] = write;
+    }
+  }
+  return Object.freeze(writes) as unknown as Writes;
 }
