@@ -1,12 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import type { YogaInitialContext } from 'graphql-yoga';
 import type { GatewayConfig } from './config.js';
+import type { Write } from './services/define.js';
 import type { ReadName, ServiceName } from './services/index.js';
 import { FailureCollector } from './errors/collector.js';
 import { createLoaders, type Loaders, type ServiceClients } from './loaders/index.js';
 import { upstreamHeaders } from './security/forward-headers.js';
 import type { CallObserver } from './upstream/observe.js';
 import type { CallOptions } from './upstream/call.js';
+import type { WriteResult } from './writes/refusal.js';
+import { sendWrite, type WriteAnswer, type WriteRequest } from './writes/send-write.js';
 
 /** What the gateway adds to Yoga's context. Built fresh for every request. */
 export interface RequestState {
@@ -22,6 +25,12 @@ export interface RequestState {
    * write. Resolves once forgotten; a write answers only after that.
    */
   forget(read: ReadName, keys: readonly string[]): Promise<void>;
+  /**
+   * Sends one write (docs/writes.md) and forgets what it changed before
+   * resolving. Resolves to the upstream's answer or its refusal of the input;
+   * an upstream failure is thrown, as a loader's is.
+   */
+  write<W extends Write>(write: W, request: WriteRequest<W>): Promise<WriteResult<WriteAnswer<W>>>;
 }
 
 /** Everything a resolver may use. */
@@ -77,7 +86,7 @@ export function createContextFactory(
       shareKey: config.services[service].forwardHeaders.map((name) => headers[service][name] ?? '').join('\n'),
     });
     const loaders = createLoaders(clients, callFor);
-    return {
+    const state: RequestState = {
       requestId,
       loaders,
       failures: new FailureCollector(),
@@ -87,6 +96,8 @@ export function createContextFactory(
         const loader = loaders[read];
         for (const key of keys) loader.clear(key);
       },
+      write: (write, request) => sendWrite(clients[write.service as ServiceName], callFor(write.service as ServiceName), write, request, state.forget),
     };
+    return state;
   };
 }
