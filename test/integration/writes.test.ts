@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { PLACE_ORDER_QUERY } from '../../src/graphiql.js';
 import { startGateway, type TestGateway } from '../helpers/gateway.js';
 import { rawRequest } from '../helpers/raw-http.js';
 
@@ -217,6 +218,17 @@ describe('markNotificationsRead', () => {
     const { body } = await gw.query(MARK, { userId: '2', ids: ['n1', 'a,b'] });
     expect(body.errors[0]).toMatchObject({ extensions: { code: 'BAD_USER_INPUT' }, message: expect.stringMatching(/Argument "ids"/) });
     expect(posts('notifications')).toHaveLength(0);
+  });
+});
+
+describe("GraphiQL's placeOrder tab", () => {
+  it('places the order once, however often it is run', async () => {
+    gw = await startGateway();
+    const first = await gw.query(PLACE_ORDER_QUERY);
+    const again = await gw.query(PLACE_ORDER_QUERY);
+    expect(first.body.data.placeOrder).toMatchObject({ order: { status: 'pending' }, idempotencyKey: 'graphiql-example-1', userErrors: [] });
+    expect(again.body).toEqual(first.body);
+    expect(gw.demo.writes.placedOrders).toHaveLength(1);
   });
 });
 
