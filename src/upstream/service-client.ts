@@ -314,9 +314,9 @@ function cancelSignal(run: Run): AbortSignal | undefined {
   return run.write && run.attempts > 0 ? undefined : run.call.signal;
 }
 
-/** A failed attempt that reached the upstream says whether it acted only when the upstream refused it (< 500). */
-function leavesOutcomeUnknown(problem: AttemptProblem): boolean {
-  return !(problem.code === 'HTTP_ERROR' && problem.httpStatus !== undefined && problem.httpStatus < 500);
+/** A failed attempt that reached the upstream says whether it acted only when the upstream refused it (a 4xx). */
+function leavesOutcomeUnknown({ code, httpStatus }: AttemptProblem): boolean {
+  return !(code === 'HTTP_ERROR' && httpStatus !== undefined && httpStatus >= 400 && httpStatus < 500);
 }
 
 function isUnwellStatus(status: number | undefined): boolean {
