@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { createDemoData } from '../../src/demo/data.js';
 import { PLACE_ORDER_QUERY } from '../../src/graphiql.js';
 import { startGateway, type TestGateway } from '../helpers/gateway.js';
 import { rawRequest } from '../helpers/raw-http.js';
@@ -198,6 +199,28 @@ describe('markNotificationsRead', () => {
     const after = (await gw.query(NOTIFICATIONS, { id: '2' })).body.data.user.notifications;
     expect(after).toEqual(mine.map((row) => (named.includes(row.id) ? { ...row, read: true } : row)));
     expect((await gw.query(NOTIFICATIONS, { id: '3' })).body.data.user.notifications).toEqual(theirs);
+  });
+
+  it('a read in the same request, after the write, sees it (the notifications of a review\'s author, read before and after)', async () => {
+    // A product whose first review's author has an unread notification: the only path from a mutation to a user's
+    // notifications is placeOrder { order { product { reviews { author { notifications } } } } }, seven levels deep.
+    const data = createDemoData();
+    const [productId, author, unread] = [...data.reviewsByProductId]
+      .map(([id, reviews]) => [id, reviews[0]!.userId, data.notificationsByUserId.get(reviews[0]!.userId)?.find((row) => !row.read)?.id] as const)
+      .find(([, , id]) => id !== undefined)!;
+    gw = await startGateway({ env: { MAX_DEPTH: '8' } });
+    const seen = `order { product { reviews { author { id notifications { id read } } } } }`;
+    const { body } = await gw.query(`mutation {
+      before: placeOrder(input: { userId: "1", productId: "${productId}", quantity: 1 }) { ${seen} }
+      markNotificationsRead(userId: "${author}", ids: ["${unread}"]) { notifications { id read } }
+      after: placeOrder(input: { userId: "2", productId: "${productId}", quantity: 1 }) { ${seen} }
+    }`);
+    const readOf = (field: string) => {
+      const reviews = body.data[field].order.product.reviews as Array<{ author: { id: string; notifications: Array<{ id: string; read: boolean }> } }>;
+      return reviews.find((review) => review.author.id === author)!.author.notifications.find((row) => row.id === unread)!.read;
+    };
+    expect(body.extensions).toBeUndefined();
+    expect([readOf('before'), body.data.markNotificationsRead.notifications, readOf('after')]).toEqual([false, [{ id: unread, read: true }], true]);
   });
 
   it('is retried like a read, with no key: three attempts at an always-503 service, and the failure says it is safe to repeat', async () => {
