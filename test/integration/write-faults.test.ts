@@ -61,7 +61,7 @@ describe.each<{ mode: 'keyed' | 'keyless'; env: Record<string, string>; note: Re
 
     expect(run.ordersPlaced).toBe(expected.orders);
     expect(run.ordersPlaced).toBeLessThanOrEqual(1);
-    expect(run.ms).toBeLessThan(TIMEOUT_MS + 700);
+    expect(run.ms).toBeLessThan(TIMEOUT_MS + 1000);
     expect(run.userErrors).toEqual([]);
     if (expected.code === 'ok') {
       expect(run.failure).toBeUndefined();
