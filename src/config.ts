@@ -42,6 +42,8 @@ export interface ServiceConfig<U extends URL | undefined = URL> {
   readonly breaker: BreakerSettings | undefined;
   /** Client headers (lower case) this service receives; no other client header reaches it. */
   readonly forwardHeaders: readonly string[];
+  /** Header that carries the idempotency key of a write; `undefined`: the service takes none (docs/writes.md). */
+  readonly idempotencyHeader: string | undefined;
 }
 
 export interface Config<U extends URL | undefined = URL | undefined> {
@@ -115,6 +117,10 @@ export interface DemoKnobSettings {
   readonly latencyMs: number;
   readonly failStatus: number | null;
   readonly hang: boolean;
+  /** Writes only (services that declare some): refused with this status, not carried out. */
+  readonly writeFailStatus: number | null;
+  /** Writes only: carried out, and never answered (the outcome a client cannot know). */
+  readonly writeHang: boolean;
 }
 
 export interface DemoConfig {
@@ -224,23 +230,29 @@ function readWorkers(env: Env, name: string): number {
 
 function readDemoConfig(env: Env): DemoConfig {
   const knobs = Object.fromEntries(
-    SERVICE_NAMES.map((name) => {
+    SERVICES.map(({ name, writes }) => {
       const prefix = `DEMO_${name.toUpperCase()}`;
-      const failStatus = readInteger(env, `${prefix}_FAIL_STATUS`, 0, { min: 0, max: 599 });
-      if (failStatus !== 0 && failStatus < 400) {
-        throw new ConfigError(`${prefix}_FAIL_STATUS: expected 0 (off) or a status from 400 to 599, got "${failStatus}"`);
-      }
+      const hasWrites = Object.keys(writes).length > 0;
       return [
         name,
         {
           latencyMs: readDuration(env, `${prefix}_LATENCY_MS`, 0, { min: 0, max: 600_000 }),
-          failStatus: failStatus === 0 ? null : failStatus,
+          failStatus: readFailStatus(env, `${prefix}_FAIL_STATUS`),
           hang: readBoolean(env, `${prefix}_HANG`, false),
+          writeFailStatus: hasWrites ? readFailStatus(env, `${prefix}_WRITE_FAIL_STATUS`) : null,
+          writeHang: hasWrites && readBoolean(env, `${prefix}_WRITE_HANG`, false),
         },
       ];
     }),
   ) as Record<ServiceName, DemoKnobSettings>;
   return { basePort: readInteger(env, 'DEMO_BASE_PORT', 4001, { min: 1, max: 65_530 }), knobs };
+}
+
+/** 0 (off) or an error status; `null` when off. */
+function readFailStatus(env: Env, name: string): number | null {
+  const status = readInteger(env, name, 0, { min: 0, max: 599 });
+  if (status !== 0 && status < 400) throw new ConfigError(`${name}: expected 0 (off) or a status from 400 to 599, got "${status}"`);
+  return status === 0 ? null : status;
 }
 
 function readServiceConfig(env: Env, service: Service): ServiceConfig<URL | undefined> {
@@ -274,7 +286,20 @@ function readServiceConfig(env: Env, service: Service): ServiceConfig<URL | unde
     },
     breaker: readBreaker(env, prefix, defaults),
     forwardHeaders,
+    idempotencyHeader: readIdempotencyHeader(env, `${prefix}_IDEMPOTENCY_HEADER`, defaults.idempotencyHeader, forwardHeaders),
   };
+}
+
+/** Unset: the default. Set but empty: the service takes no idempotency key (unlike other variables, where empty means unset). */
+function readIdempotencyHeader(env: Env, name: string, fallback: string, forwarded: readonly string[]): string | undefined {
+  const raw = env[name] === undefined ? fallback : env[name].trim();
+  if (raw === '') return undefined;
+  const header = raw.toLowerCase();
+  if (!HEADER_NAME.test(header)) throw new ConfigError(`${name}: ${JSON.stringify(raw)} is not a header name`);
+  if (NEVER_FORWARDED.has(header)) throw new ConfigError(`${name}: "${header}" is a header the gateway sets itself or that frames the message`);
+  // The client's header would be overwritten by the gateway's key: say so at start-up rather than surprise later.
+  if (forwarded.includes(header)) throw new ConfigError(`${name}: "${header}" is also in the forwarded client headers; the gateway sets it itself`);
+  return raw;
 }
 
 /**

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { YogaInitialContext } from 'graphql-yoga';
 import type { GatewayConfig } from './config.js';
+import type { Write } from './services/define.js';
 import type { ReadName, ServiceName } from './services/index.js';
 import { FailureCollector } from './errors/collector.js';
 import { createLoaders, type Loaders, type ServiceClients } from './loaders/index.js';
@@ -8,6 +9,8 @@ import { clientQueueKey } from './security/client-identity.js';
 import { upstreamHeaders } from './security/forward-headers.js';
 import type { CallObserver } from './upstream/observe.js';
 import type { CallOptions } from './upstream/call.js';
+import type { WriteResult } from './writes/refusal.js';
+import { sendWrite, type WriteAnswer, type WriteRequest } from './writes/send-write.js';
 
 /** What the gateway adds to Yoga's context. Built fresh for every request. */
 export interface RequestState {
@@ -23,6 +26,12 @@ export interface RequestState {
    * write. Resolves once forgotten; a write answers only after that.
    */
   forget(read: ReadName, keys: readonly string[]): Promise<void>;
+  /**
+   * Sends one write (docs/writes.md) and forgets what it changed before
+   * resolving. Resolves to the upstream's answer or its refusal of the input;
+   * an upstream failure is thrown, as a loader's is.
+   */
+  write<W extends Write>(write: W, request: WriteRequest<W>): Promise<WriteResult<WriteAnswer<W>>>;
 }
 
 /** Everything a resolver may use. */
@@ -82,7 +91,7 @@ export function createContextFactory(
       };
     };
     const loaders = createLoaders(clients, callFor);
-    return {
+    const state: RequestState = {
       requestId,
       loaders,
       failures: new FailureCollector(),
@@ -92,6 +101,8 @@ export function createContextFactory(
         const loader = loaders[read];
         for (const key of keys) loader.clear(key);
       },
+      write: (write, request) => sendWrite(clients[write.service as ServiceName], callFor(write.service as ServiceName), write, request, state.forget),
     };
+    return state;
   };
 }

@@ -100,6 +100,38 @@ query DeferredDashboard($userId: ID! = "1") {
 }
 `;
 
+/** The fourth tab: a write, with its idempotency key. */
+export const PLACE_ORDER_QUERY = /* GraphQL */ `# A write. placeOrder sends an idempotency key to the orders service: this
+# one, or one the gateway makes when none is given (the payload returns it).
+# Run it twice: the second answer is the same order, placed once. Change the
+# quantity and keep the key: IDEMPOTENCY_KEY_REUSED, in userErrors (input
+# errors are data; upstream failures go to extensions.errors as for reads).
+# A placeOrder that fails with TIMEOUT or UNREACHABLE may still have placed
+# the order: repeat it with the same key to learn the outcome, e.g. with
+#   DEMO_ORDERS_WRITE_HANG=true npm start   (placed, never answered)
+mutation PlaceOrder($key: String = "graphiql-example-1") {
+  placeOrder(input: { userId: "1", productId: "p3", quantity: 2 }, idempotencyKey: $key) {
+    order {
+      id
+      status
+      total
+      product {
+        name
+        sales {
+          unitsSold
+        }
+      }
+    }
+    idempotencyKey
+    userErrors {
+      code
+      message
+      field
+    }
+  }
+}
+`;
+
 /**
  * GraphiQL's settings. The tabs are used until a person's own tabs are
  * stored in the browser. When the operator allows the upstream trace,
@@ -109,7 +141,7 @@ export function graphiqlOptions(traceMode: UpstreamTraceMode): GraphiQLOptions {
   return {
     title: 'Gateway',
     defaultQuery: DEFAULT_QUERY,
-    defaultTabs: [{ query: DEFAULT_QUERY }, { query: PARTIAL_FAILURE_QUERY }, { query: DEFER_QUERY }],
+    defaultTabs: [{ query: DEFAULT_QUERY }, { query: PARTIAL_FAILURE_QUERY }, { query: DEFER_QUERY }, { query: PLACE_ORDER_QUERY }],
     ...(traceMode === 'off' ? {} : { additionalHeaders: { [TRACE_HEADER]: '1' } }),
   };
 }

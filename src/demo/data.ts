@@ -9,12 +9,14 @@ import type { UserRow } from '../services/users.js';
 
 /**
  * The demo upstreams' data: a small shop, generated from a fixed seed so that
- * every run (and every test) sees the same users, orders and products. One
- * table per keyed read, named as the read (and its loader): the row of each
- * known key, or its rows. The demo's routes are derived from the reads
- * (routes.ts), so a new service needs only its table here.
+ * every run (and every test) starts from the same users, orders and products.
+ * One table per keyed read, named as the read (and its loader): the row of
+ * each known key, or its rows. The demo's routes are derived from the reads
+ * (routes.ts), so a new service needs only its table here. Writes (writes.ts)
+ * replace a key's entry, never a row in place, and last as long as the
+ * process.
  */
-export type DemoData = { readonly [N in ReadName]: ReadonlyMap<string, DemoEntry<Reads[N]>> };
+export type DemoData = { readonly [N in ReadName]: Map<string, DemoEntry<Reads[N]>> };
 
 type DemoEntry<R> = R extends KeyedReadSpec<infer Row, infer C> ? (C extends 'one' ? Row : readonly Row[]) : never;
 

@@ -3,9 +3,10 @@ import { SERVICE_NAMES } from '../services/index.js';
 import { startDemoUpstreams } from './server.js';
 
 /**
- * `npm run upstreams`: the five demo services on fixed ports, with the knobs
- * of DEMO_<SERVICE>_LATENCY_MS / _FAIL_STATUS / _HANG, for pointing a gateway
- * (or curl) at them.
+ * `npm run upstreams`: the demo services on fixed ports, with the knobs of
+ * DEMO_<SERVICE>_LATENCY_MS / _FAIL_STATUS / _HANG (and _WRITE_FAIL_STATUS /
+ * _WRITE_HANG for services with writes), for pointing a gateway (or curl) at
+ * them.
  */
 let config;
 try {

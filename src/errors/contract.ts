@@ -44,6 +44,8 @@ export interface UpstreamCallTrace {
   readonly service: UpstreamServiceName;
   /** Route template, e.g. `/users/{key}/orders` or `/orders?userIds={keys}`. */
   readonly route: string;
+  /** Present, `POST`, for a write (a mutation's call); absent for a read (GET). */
+  readonly method?: 'POST';
   /** `true`: the batch endpoint, one call for `keys` keys. `false`: the per-key endpoint. */
   readonly batch: boolean;
   /** Keys this call carried: the batch size of a batch call, 1 for a per-key call. */

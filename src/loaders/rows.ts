@@ -1,3 +1,4 @@
+import type { z } from 'zod';
 import type { KeyedRead } from '../services/define.js';
 import { ShapeError } from '../upstream/call.js';
 
@@ -41,9 +42,7 @@ export function checkRows<Row extends object>(read: KeyedRead<Row>, source: RowS
       else if (source.strangerRows === 'refuse') throw new ShapeError(`a row for another ${read.keyField}`);
       return;
     }
-    const issue = result.error.issues[0];
-    const where = `${label}${issue?.path.map((part) => (typeof part === 'number' ? `[${part}]` : `.${String(part)}`)).join('') ?? ''}`;
-    const why = `${where.replace(/^\./, '') || 'body'}: ${issue?.message ?? 'invalid'}`;
+    const why = shapeProblem(result.error, label);
     if (key === undefined || !source.asked.has(key)) throw new ShapeError(`not the documented shape (${why})`);
     badKeys.add(key);
     problem ??= why;
@@ -51,6 +50,13 @@ export function checkRows<Row extends object>(read: KeyedRead<Row>, source: RowS
   if (badKeys.size === 0) return { rows, badKeys };
   const count = badKeys.size === 1 ? '' : `rows for ${badKeys.size} keys are `;
   return { rows, badKeys, problem: `${count}not the documented shape (${problem})` };
+}
+
+/** Where and why a value is not the documented shape, in our own words: a field path and an expectation, never a value. */
+export function shapeProblem(error: z.ZodError, label = ''): string {
+  const issue = error.issues[0];
+  const where = `${label}${issue?.path.map((part) => (typeof part === 'number' ? `[${part}]` : `.${String(part)}`)).join('') ?? ''}`;
+  return `${where.replace(/^\./, '') || 'body'}: ${issue?.message ?? 'invalid'}`;
 }
 
 /** The items of a body that must be an array of rows. */

@@ -42,22 +42,28 @@ export function useRequestLog(logger: Logger, ledger: RequestLedger): Plugin {
 }
 
 /**
- * Debug lines per upstream call (and per failed attempt that is retried),
- * tied to the request id. Bounded fields only: the route template, never the
- * ids or the URL. Costs nothing unless the level is debug or lower.
+ * Lines per upstream call (and per failed attempt that is retried), tied to
+ * the request id. A write's are at info: it changes data, and writes are few.
+ * A read's are at debug, and cost nothing unless the level is debug or lower.
+ * Bounded fields only: the route template, never the ids, the URL or an
+ * idempotency key (its hash only).
  */
 export function upstreamCallLog(logger: Logger): (record: RequestRecord) => readonly CallObserver[] {
-  if (!logger.isLevelEnabled('debug')) return () => [];
+  const reads = logger.isLevelEnabled('debug');
+  if (!logger.isLevelEnabled('info')) return () => [];
   return (record) => [
-    ({ service, route, keys, batch }) => {
+    ({ service, route, method, keys, batch, idempotencyKeyHash }) => {
+      const write = method !== 'GET';
+      if (!write && !reads) return undefined;
+      const log = (fields: object, message: string) => (write ? logger.info(fields, message) : logger.debug(fields, message));
       // `upstream`, not `service`: the logger's base fields already name this process as the `service`.
-      const call = { requestId: record.requestId, upstream: service, route, batch, batchSize: keys };
+      const call = { requestId: record.requestId, upstream: service, method, route, batch, batchSize: keys, ...(idempotencyKeyHash ? { idempotencyKeyHash } : {}) };
       return {
         attemptEnded({ attempt, durationMs, status, code }) {
-          if (code) logger.debug({ ...call, attempt, status: status ?? null, code, durationMs }, 'upstream attempt failed');
+          if (code) log({ ...call, attempt, status: status ?? null, code, durationMs }, 'upstream attempt failed');
         },
         ended({ attempts, durationMs, status, outcome }) {
-          logger.debug({ ...call, attempts, status: status ?? null, outcome, durationMs }, 'upstream call');
+          log({ ...call, attempts, status: status ?? null, outcome, durationMs }, write ? 'upstream write' : 'upstream call');
         },
       };
     },

@@ -27,7 +27,8 @@ const BATCH_SIZES = [1, 2, 5, 10, 25, 50, 100, 250];
  * The gateway's own registry (one per gateway, so tests and workers never
  * share one): process metrics plus, per upstream, call duration, calls by
  * outcome code, retries, batch sizes, in-flight calls and breaker state.
- * Labels are bounded: service, route template, outcome code; never ids.
+ * Labels are bounded: service, method (GET for reads, POST for writes), route
+ * template, outcome code; never ids.
  */
 export function createUpstreamMetrics(sources: UpstreamMetricsSources): UpstreamMetrics {
   const registry = new Registry();
@@ -37,20 +38,20 @@ export function createUpstreamMetrics(sources: UpstreamMetricsSources): Upstream
   const duration = new Histogram({
     name: 'gateway_upstream_call_duration_seconds',
     help: 'Upstream calls from first try to outcome, retries and backoff included',
-    labelNames: ['service', 'route', 'code'] as const,
+    labelNames: ['service', 'method', 'route', 'code'] as const,
     buckets: SECONDS,
     registers,
   });
   const calls = new Counter({
     name: 'gateway_upstream_calls_total',
-    help: 'Upstream calls by outcome: ok, not-found, or a failure code of extensions.errors',
-    labelNames: ['service', 'route', 'code'] as const,
+    help: 'Upstream calls by outcome: ok, not-found, refused (a write), cancelled, or a failure code of extensions.errors',
+    labelNames: ['service', 'method', 'route', 'code'] as const,
     registers,
   });
   const retries = new Counter({
     name: 'gateway_upstream_retries_total',
     help: 'Extra attempts made after a failed attempt',
-    labelNames: ['service', 'route'] as const,
+    labelNames: ['service', 'method', 'route'] as const,
     registers,
   });
   const batchSize = new Histogram({
@@ -84,14 +85,14 @@ export function createUpstreamMetrics(sources: UpstreamMetricsSources): Upstream
     },
   });
 
-  const observer: CallObserver = ({ service, route, keys, batch }) => {
+  const observer: CallObserver = ({ service, route, method, keys, batch }) => {
     if (batch) batchSize.observe({ service, route }, keys);
     return {
       ended({ attempts, durationMs, outcome }) {
-        const labels = { service, route, code: outcome };
+        const labels = { service, method, route, code: outcome };
         calls.inc(labels);
         duration.observe(labels, durationMs / 1000);
-        if (attempts > 1) retries.inc({ service, route }, attempts - 1);
+        if (attempts > 1) retries.inc({ service, method, route }, attempts - 1);
       },
     };
   };

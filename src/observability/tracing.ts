@@ -53,17 +53,18 @@ export function createTracing({ endpoint, serviceName, logger }: TracingOptions)
   });
   const tracer = provider.getTracer('graphql-gateway');
 
-  const observer: CallObserver = ({ service, route, keys, batch }) => {
+  const observer: CallObserver = ({ service, route, method, keys, batch, idempotencyKeyHash }) => {
     const span = tracer.startSpan(
-      `GET ${route}`,
+      `${method} ${route}`,
       {
         kind: SpanKind.CLIENT,
         attributes: {
-          'http.request.method': 'GET',
+          'http.request.method': method,
           'url.template': route,
           'upstream.service': service,
           'upstream.batch': batch,
           'upstream.batch_size': keys,
+          ...(idempotencyKeyHash ? { 'upstream.idempotency_key_hash': idempotencyKeyHash } : {}),
         },
       },
       context.active(),

@@ -9,8 +9,11 @@ import './order.js';
 import './notification.js';
 import './dashboard.js';
 import './review.js';
+import './mark-notifications-read.js';
+import './place-order.js';
 
 builder.queryType({});
+builder.mutationType({});
 
 let schema: GraphQLSchema | undefined;
 

@@ -1,4 +1,4 @@
-import type { KeyedRead } from './define.js';
+import type { KeyedRead, Write } from './define.js';
 import { inventory } from './inventory.js';
 import { notifications } from './notifications.js';
 import { orders } from './orders.js';
@@ -23,16 +23,22 @@ type UnionToIntersection<U> = (U extends unknown ? (value: U) => void : never) e
 export type Reads = UnionToIntersection<Service['reads']>;
 export type ReadName = keyof Reads & string;
 
-export const READS: Reads = collectReads();
+export const READS = collectByName('read', (service) => service.reads) as unknown as Reads;
 
-function collectReads(): Reads {
-  const reads: Record<string, KeyedRead> = {};
+/** Every write of every service, by its name (the name of its mutation). */
+export type Writes = UnionToIntersection<Service['writes']>;
+export type WriteName = keyof Writes & string;
+
+export const WRITES = collectByName('write', (service) => service.writes) as unknown as Writes;
+
+function collectByName<T extends KeyedRead | Write>(kind: string, of: (service: Service) => object): Readonly<Record<string, T>> {
+  const all: Record<string, T> = {};
   for (const service of SERVICES) {
-    for (const read of Object.values(service.reads) as KeyedRead[]) {
-      // One loader per name: two services declaring the same read would silently shadow each other.
-      if (reads[read.name]) throw new TypeError(`read "${read.name}" is declared by both ${reads[read.name]!.service} and ${read.service}`);
-      reads[read.name] = read;
+    for (const item of Object.values(of(service)) as T[]) {
+      // One loader (or mutation) per name: two services declaring the same one would silently shadow each other.
+      if (all[item.name]) throw new TypeError(`${kind} "${item.name}" is declared by both ${all[item.name]!.service} and ${item.service}`);
+      all[item.name] = item;
     }
   }
-  return Object.freeze(reads) as unknown as Reads;
+  return Object.freeze(all);
 }

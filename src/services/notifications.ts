@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { defineService, rowsByKey } from './define.js';
+import { defineService, defineWrite, rowsByKey } from './define.js';
 import { Id, IsoDateTime, OpaqueId } from './fields.js';
 
 export const NotificationRow = z.object({
@@ -19,6 +19,17 @@ export const notifications = defineService({
       batch: { path: 'notifications', param: 'userIds' },
       row: NotificationRow,
       keyField: 'userId',
+    }),
+  },
+  writes: {
+    markNotificationsRead: defineWrite({
+      path: 'users/{key}/notifications/read',
+      body: z.object({ ids: z.array(OpaqueId) }),
+      answer: z.array(NotificationRow),
+      // Marking as read twice marks nothing more.
+      idempotency: 'natural',
+      changes: { notificationsByUserId: ({ key }) => [key!] },
+      belongs: (rows, { key, body }) => rows.every((row) => row.userId === key && body.ids.includes(row.id)),
     }),
   },
 });

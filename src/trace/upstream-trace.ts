@@ -18,11 +18,12 @@ export class UpstreamTrace {
         this.ended.push({
           service: start.service,
           route: start.route,
+          ...(start.method === 'GET' ? {} : { method: start.method }),
           batch: start.batch,
           keys: start.keys,
           ...(end.status === undefined ? {} : { status: end.status }),
-          // A cancelled call has no client left to read its trace.
-          ...(end.outcome === 'ok' || end.outcome === 'not-found' || end.outcome === 'cancelled' ? {} : { code: end.outcome }),
+          // A cancelled call has no client left to read its trace; a refused write is a userErrors entry, not a failure.
+          ...(end.outcome === 'ok' || end.outcome === 'not-found' || end.outcome === 'cancelled' || end.outcome === 'refused' ? {} : { code: end.outcome }),
           attempts: end.attempts,
           ...(start.shared ? { shared: true } : {}),
           startMs: startedAt - this.startedAt,

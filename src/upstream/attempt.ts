@@ -1,4 +1,4 @@
-import type { Got } from 'got';
+import { RequestError, type Got } from 'got';
 import { badResponse, classifyRequestError, classifyStatus, type AttemptProblem } from '../errors/classify.js';
 import { NOT_FOUND, ShapeError, type Route } from './call.js';
 
@@ -20,22 +20,40 @@ export interface AttemptSpec<T> {
   readonly connectTimeoutMs: number;
   readonly maxResponseBytes: number;
   readonly parse: (body: unknown) => T;
+  /** Writes only: a 4xx answer as a refusal value, or `undefined` for an HTTP_ERROR. */
+  readonly refusal?: (status: number, body: unknown) => T | undefined;
 }
 
 export type AttemptResult<T> = (
-  | { readonly ok: true; readonly value: T | typeof NOT_FOUND; readonly cacheControl?: string; readonly etag?: string }
-  | { readonly ok: false; readonly problem: AttemptProblem; readonly onReusedSocket: boolean }
+  | { readonly ok: true; readonly value: T | typeof NOT_FOUND; readonly refused?: boolean; readonly cacheControl?: string; readonly etag?: string }
+  | {
+      readonly ok: false;
+      readonly problem: AttemptProblem;
+      readonly onReusedSocket: boolean;
+      /** Some byte of the request may have reached the upstream (false only when it surely did not). */
+      readonly sent: boolean;
+    }
 ) & { readonly status?: number };
+
+const JSON_TYPE = /^application\/(?:[\w.+-]+\+)?json\b/i;
 
 export async function sendAttempt<T>(spec: AttemptSpec<T>): Promise<AttemptResult<T>> {
   const { service, remainingMs, maxResponseBytes } = spec;
   let onReusedSocket = false;
   let tooLarge = false;
   let status: number | undefined;
-  const fail = (problem: AttemptProblem): AttemptResult<T> => ({ ok: false, problem, onReusedSocket, ...(status === undefined ? {} : { status }) });
+  const fail = (problem: AttemptProblem, sent = true): AttemptResult<T> => ({
+    ok: false,
+    problem,
+    onReusedSocket,
+    sent,
+    ...(status === undefined ? {} : { status }),
+  });
   let response;
   try {
-    const pending = spec.got.get(spec.route.path, {
+    const pending = spec.got(spec.route.path, {
+      method: spec.route.method ?? 'GET',
+      ...(spec.route.json === undefined ? {} : { json: spec.route.json }),
       searchParams: spec.route.searchParams,
       headers: spec.headers,
       signal: spec.signal,
@@ -55,14 +73,16 @@ export async function sendAttempt<T>(spec: AttemptSpec<T>): Promise<AttemptResul
     response = await pending;
   } catch (error) {
     if (tooLarge) return fail(badResponse(service, `body larger than ${maxResponseBytes} bytes`));
-    return fail(classifyRequestError(service, error, spec.budgetMs));
+    return fail(classifyRequestError(service, error, spec.budgetMs), mayHaveBeenSent(error));
   }
   status = response.statusCode;
   const validators = { cacheControl: response.headers['cache-control'], etag: response.headers.etag };
   if (status === 404 && spec.route.notFoundIsNull) return { ok: true, value: NOT_FOUND, status, ...validators };
+  const refused = spec.refusal && status >= 400 && status < 500 ? spec.refusal(status, jsonOrUndefined(response)) : undefined;
+  if (refused !== undefined) return { ok: true, value: refused, refused: true, status };
   if (status < 200 || status >= 300) return fail(classifyStatus(service, status, response.headers['retry-after']));
   const contentType = response.headers['content-type'] ?? '';
-  if (!/^application\/(?:[\w.+-]+\+)?json\b/i.test(contentType)) return fail(badResponse(service, 'not JSON (content type)'));
+  if (!JSON_TYPE.test(contentType)) return fail(badResponse(service, 'not JSON (content type)'));
   let body: unknown;
   try {
     // A `__proto__` key becomes an own property here, and the shape check copies only documented fields.
@@ -75,5 +95,28 @@ export async function sendAttempt<T>(spec: AttemptSpec<T>): Promise<AttemptResul
   } catch (error) {
     if (error instanceof ShapeError) return fail(badResponse(service, error.message));
     throw error;
+  }
+}
+
+/**
+ * Whether any byte of the request may have left for the upstream. Node writes
+ * a request onto its socket as soon as the socket is connected (a pooled
+ * socket already is), and got stamps `timings.connect` at that moment; so a
+ * failure with no `connect` time (refused, connect timeout, DNS failure, or a
+ * pooled socket already destroyed when handed out) sent nothing. A pooled
+ * socket the upstream closed while the request was being written fails after
+ * the write: sent, though the upstream never read it.
+ */
+function mayHaveBeenSent(error: unknown): boolean {
+  return !(error instanceof RequestError) || error.timings?.connect !== undefined;
+}
+
+/** A refusal's body, when it is JSON; it is read only for its documented fields, never passed on. */
+function jsonOrUndefined(response: { readonly body: string; readonly headers: Readonly<Record<string, unknown>> }): unknown {
+  if (!JSON_TYPE.test(String(response.headers['content-type'] ?? ''))) return undefined;
+  try {
+    return JSON.parse(response.body);
+  } catch {
+    return undefined;
   }
 }

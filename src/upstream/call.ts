@@ -28,9 +28,12 @@ export interface CallOptions {
   readonly clientShortened?: boolean;
 }
 
-/** A GET against one upstream: `template` names the route for logs and metrics, never the ids. */
+/** A call to one upstream: `template` names the route for logs and metrics, never the ids. */
 export interface Route {
   readonly template: string;
+  /** A write sends `POST` with a JSON body; a read is a GET. */
+  readonly method?: 'POST';
+  readonly json?: unknown;
   readonly path: string;
   readonly searchParams?: Readonly<Record<string, string>>;
   /** A 404 means "no such key" (null, no error) rather than a failure. */
@@ -52,9 +55,28 @@ export interface Answer<T> {
   readonly value: T | typeof NOT_FOUND;
   /** Attempts the call made. */
   readonly attempts: number;
+  /** A write the service refused (a 4xx the write's policy reads as a refusal): `value` is that refusal. */
+  readonly refused?: boolean;
   /** The answer's `Cache-Control` and `ETag` headers, as sent. */
   readonly cacheControl?: string;
   readonly etag?: string;
+}
+
+/**
+ * How a write is made (ServiceClient.write). A write is never shared, and once
+ * an attempt has gone out the client leaving does not cancel it.
+ */
+export interface WritePolicy<T> {
+  /** Safe to send again (naturally idempotent, or carrying a key the service honours): retried like a read. */
+  readonly repeatable: boolean;
+  /** Sent with every attempt: the idempotency key, the same for each. */
+  readonly headers: Readonly<Record<string, string>>;
+  /** A 4xx answer as a value (the service refused the input), or `undefined` when it is an HTTP_ERROR. */
+  readonly refusal: (status: number, body: unknown) => T | undefined;
+  /** Added to a failure's message when an attempt may have reached the service: what the client should do. */
+  readonly unknownOutcome: string;
+  /** For logs and traces, which never see the key itself. */
+  readonly idempotencyKeyHash?: string;
 }
 
 /** Thrown by a body parser when the JSON is not the documented shape. */

@@ -11,11 +11,15 @@ export interface CallStart {
   readonly service: ServiceName;
   /** Route template, e.g. `/users/{key}`. */
   readonly route: string;
+  /** `POST` for a write. */
+  readonly method: 'GET' | 'POST';
   /** Keys carried by the call: 1 per-key, n for a batch. */
   readonly keys: number;
   readonly batch: boolean;
   /** This request joined a call another request started (in-flight sharing); it made no attempt itself. */
   readonly shared?: boolean;
+  /** A write's idempotency key, hashed (idempotency-key.ts): the key itself is never logged. */
+  readonly idempotencyKeyHash?: string;
 }
 
 export interface AttemptEnd {
@@ -31,8 +35,11 @@ export interface CallEnd {
   readonly attempts: number;
   readonly durationMs: number;
   readonly status?: number;
-  /** `cancelled`: every request waiting for the call went away before it ended. */
-  readonly outcome: 'ok' | 'not-found' | 'cancelled' | UpstreamErrorCode;
+  /**
+   * `cancelled`: every request waiting for the call went away before it ended. `refused`: a write the upstream
+   * refused with a reason (409, 422, …), which the client gets as a `userErrors` entry.
+   */
+  readonly outcome: 'ok' | 'not-found' | 'refused' | 'cancelled' | UpstreamErrorCode;
 }
 
 export interface CallTracker {

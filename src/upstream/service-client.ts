@@ -3,11 +3,11 @@ import type { ServiceConfig } from '../config.js';
 import { timedOut, type AttemptProblem } from '../errors/classify.js';
 import { UpstreamFailure } from '../errors/upstream-failure.js';
 import { sendAttempt, type AttemptResult } from './attempt.js';
-import { NOT_FOUND, type Answer, type CallOptions, type Route } from './call.js';
+import { NOT_FOUND, type Answer, type CallOptions, type Route, type WritePolicy } from './call.js';
 import { CircuitBreaker, type Admission, type BreakerListener, type BreakerState } from './circuit-breaker.js';
 import type { UpstreamHttp } from './http.js';
 import { loopStalls } from './loop-stalls.js';
-import { endTracking, startTracking, withTrackerHeaders, type CallEnd, type CallObserver, type CallTracker } from './observe.js';
+import { endTracking, startTracking, withTrackerHeaders, type CallEnd, type CallObserver, type CallStart, type CallTracker } from './observe.js';
 import { RetryBudget } from './retry-budget.js';
 import { SharedFlights } from './shared-flights.js';
 import { Slots, SlotTimeout } from './slots.js';
@@ -36,6 +36,10 @@ interface Run {
   lastStatus: number | undefined;
   /** A reset on a reused keep-alive socket gets one retry that costs nothing. */
   freeRetryUsed: boolean;
+  /** Set for a write. */
+  readonly write: WritePolicy<unknown> | undefined;
+  /** Some attempt may have reached the upstream and failed without saying whether it acted (not a 4xx). */
+  outcomeUnknown: boolean;
 }
 
 /** When a shared call gives up: its service timeout, and that capped by its first caller's request budget. */
@@ -111,6 +115,18 @@ export class ServiceClient {
     return this.flights.start(key, call.signal, deadlines, (signal) => this.call(route, { ...call, signal }, parse));
   }
 
+  /**
+   * One write (a POST): never shared with another request. Once an attempt
+   * has gone out, the client leaving does not cancel it: it runs to its
+   * outcome, which only the upstream would otherwise know, and the answer is
+   * dropped. Retried like a read when the policy says it is repeatable; else
+   * only after attempts that surely sent nothing. A failure after an attempt
+   * may have reached the upstream says what to do (`unknownOutcome`).
+   */
+  write<T>(route: Route, call: CallOptions, parse: (body: unknown) => T, policy: WritePolicy<T>): Promise<Answer<T>> {
+    return this.call(route, call, parse, policy);
+  }
+
   /** A request that joined another's call still sees it in its own trace and log line (0 attempts of its own). */
   private watchJoined<T>(route: Route, call: CallOptions, flight: Promise<Answer<T>>): Promise<Answer<T>> {
     const trackers = startTracking(call.observers ?? [], { ...this.callStart(route), shared: true });
@@ -124,14 +140,14 @@ export class ServiceClient {
     return flight;
   }
 
-  private async call<T>(route: Route, call: CallOptions, parse: (body: unknown) => T): Promise<Answer<T>> {
+  private async call<T>(route: Route, call: CallOptions, parse: (body: unknown) => T, write?: WritePolicy<T>): Promise<Answer<T>> {
     const started = Date.now();
     const deadline = Math.min(started + this.config.timeoutMs, call.deadline);
-    const trackers = startTracking(call.observers ? [...this.observers, ...call.observers] : this.observers, this.callStart(route));
+    const trackers = startTracking(call.observers ? [...this.observers, ...call.observers] : this.observers, this.callStart(route, write));
     const run: Run = {
       route,
       call,
-      headers: withTrackerHeaders(call.headers, trackers),
+      headers: withTrackerHeaders(write ? { ...call.headers, ...write.headers } : call.headers, trackers),
       trackers,
       deadline,
       budgetMs: Math.max(0, deadline - started),
@@ -140,6 +156,8 @@ export class ServiceClient {
       attempts: 0,
       lastStatus: undefined,
       freeRetryUsed: false,
+      write,
+      outcomeUnknown: false,
     };
     const end = (outcome: CallEnd['outcome']) =>
       endTracking(trackers, {
@@ -150,12 +168,13 @@ export class ServiceClient {
       });
     try {
       const answer = await this.run(run, parse);
-      end(answer.value === NOT_FOUND ? 'not-found' : 'ok');
+      end(answer.refused ? 'refused' : answer.value === NOT_FOUND ? 'not-found' : 'ok');
       return answer;
     } catch (error) {
+      if (!(error instanceof UpstreamFailure)) throw error;
       // A call nobody waits for any more is not the upstream's failure (metrics, spans).
-      if (error instanceof UpstreamFailure) end(run.call.signal?.aborted ? 'cancelled' : error.code);
-      throw error;
+      end(cancelSignal(run)?.aborted ? 'cancelled' : error.code);
+      throw run.write && run.outcomeUnknown ? this.withNote(error, run.write.unknownOutcome) : error;
     }
   }
 
@@ -173,7 +192,7 @@ export class ServiceClient {
       }
       let release: () => void;
       try {
-        release = await this.slots.acquire(run.deadline, run.call.signal, run.call.queueKey);
+        release = await this.slots.acquire(run.deadline, cancelSignal(run), run.call.queueKey);
       } catch (error) {
         this.breaker?.release(admission);
         const saturated = error instanceof SlotTimeout && error.queueFull;
@@ -199,13 +218,16 @@ export class ServiceClient {
         release();
       }
       this.recordOutcome(admission, run, result, timing);
-      if (result.ok) return { value: result.value, attempts: run.attempts, cacheControl: result.cacheControl, etag: result.etag };
+      if (result.ok) {
+        const { value, refused, cacheControl, etag } = result;
+        return { value, attempts: run.attempts, cacheControl, etag, ...(refused ? { refused } : {}) };
+      }
       failed = result.problem;
       const delayMs = this.retryDelay(run, result);
       if (delayMs === undefined) throw this.failure(result.problem, run.attempts);
       run.upstreamMs += delayMs;
       try {
-        await sleep(delayMs, undefined, { signal: run.call.signal });
+        await sleep(delayMs, undefined, { signal: cancelSignal(run) });
       } catch {
         throw this.failure(result.problem, run.attempts);
       }
@@ -219,15 +241,18 @@ export class ServiceClient {
       got: this.http.got,
       route: run.route,
       headers: run.headers,
-      signal: run.call.signal,
+      // A write that starts going out is not called back: the upstream may act on it either way.
+      signal: run.write ? undefined : run.call.signal,
       remainingMs: run.deadline - started,
       budgetMs: run.budgetMs,
       connectTimeoutMs: this.config.connectTimeoutMs,
       maxResponseBytes: this.config.maxResponseBytes,
       parse,
+      ...(run.write ? { refusal: run.write.refusal as (status: number, body: unknown) => T | undefined } : {}),
     });
     run.lastStatus = result.status;
     run.upstreamMs += Date.now() - started;
+    if (!result.ok && result.sent && leavesOutcomeUnknown(result.problem)) run.outcomeUnknown = true;
     const attempt = {
       attempt: run.attempts,
       durationMs: Date.now() - started,
@@ -248,7 +273,7 @@ export class ServiceClient {
   private recordOutcome(admission: Admission, run: Run, result: AttemptResult<unknown>, timing: AttemptTiming): void {
     if (!this.breaker) return;
     // A cancelled call says nothing about the upstream, nor does a timeout the gateway or its client caused.
-    if (run.call.signal?.aborted || (!result.ok && result.problem.code === 'TIMEOUT' && this.timeoutNotUpstreams(run, timing))) {
+    if (cancelSignal(run)?.aborted || (!result.ok && result.problem.code === 'TIMEOUT' && this.timeoutNotUpstreams(run, timing))) {
       return this.breaker.release(admission);
     }
     const unwell = !result.ok && (result.problem.code !== 'HTTP_ERROR' || isUnwellStatus(result.problem.httpStatus));
@@ -274,6 +299,8 @@ export class ServiceClient {
   private retryDelay(run: Run, result: Extract<AttemptResult<unknown>, { ok: false }>): number | undefined {
     const { problem } = result;
     if (!problem.retryable) return undefined;
+    // A write that is not safe to repeat is sent again only if no byte of it can have reached the upstream.
+    if (run.write && !run.write.repeatable && result.sent) return undefined;
     const ceiling = Math.min(BACKOFF_CAP_MS, BACKOFF_BASE_MS * 2 ** run.attempts);
     const delayMs = problem.retryAfterMs ?? Math.random() * ceiling;
     if (Date.now() + delayMs + MIN_ATTEMPT_MS > run.deadline) return undefined;
@@ -286,8 +313,9 @@ export class ServiceClient {
     return delayMs;
   }
 
-  private callStart(route: Route) {
-    return { service: this.name, route: route.template, keys: route.keys, batch: route.batch };
+  private callStart(route: Route, write?: WritePolicy<unknown>): CallStart {
+    const hash = write?.idempotencyKeyHash;
+    return { service: this.name, route: route.template, method: route.method ?? 'GET', keys: route.keys, batch: route.batch, ...(hash ? { idempotencyKeyHash: hash } : {}) };
   }
 
   /** No attempt could start. Says which limit stopped it: a call never made is not said to have gone unanswered. */
@@ -303,6 +331,23 @@ export class ServiceClient {
   private failure(problem: AttemptProblem, attempts: number): UpstreamFailure {
     return new UpstreamFailure(this.name, problem.code, problem.message, attempts, problem.httpStatus);
   }
+
+  private withNote(failure: UpstreamFailure, note: string): UpstreamFailure {
+    return new UpstreamFailure(this.name, failure.code, `${failure.message}; ${note}`, failure.attempts, failure.httpStatus);
+  }
+}
+
+/**
+ * What cancels a call when the client goes away: a read's whole call; a
+ * write's only until its first attempt starts (nothing was sent yet).
+ */
+function cancelSignal(run: Run): AbortSignal | undefined {
+  return run.write && run.attempts > 0 ? undefined : run.call.signal;
+}
+
+/** A failed attempt that reached the upstream says whether it acted only when the upstream refused it (a 4xx). */
+function leavesOutcomeUnknown({ code, httpStatus }: AttemptProblem): boolean {
+  return !(code === 'HTTP_ERROR' && httpStatus !== undefined && httpStatus >= 400 && httpStatus < 500);
 }
 
 interface AttemptTiming {

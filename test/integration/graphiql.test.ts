@@ -2,7 +2,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import zlib from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEFAULT_QUERY, DEFER_QUERY, PARTIAL_FAILURE_QUERY } from '../../src/graphiql.js';
+import { DEFAULT_QUERY, DEFER_QUERY, PARTIAL_FAILURE_QUERY, PLACE_ORDER_QUERY } from '../../src/graphiql.js';
 import { preferredEncoding } from '../../src/graphiql-delivery.js';
 import { startGateway, type TestGateway } from '../helpers/gateway.js';
 
@@ -82,7 +82,7 @@ describe('GraphiQL page delivery', () => {
 
   it('opens on the example tabs, and asks for the upstream trace', () => {
     const page = identity.body.toString();
-    for (const query of [DEFAULT_QUERY, PARTIAL_FAILURE_QUERY, DEFER_QUERY]) expect(page).toContain(JSON.stringify(query).slice(1, -1));
+    for (const query of [DEFAULT_QUERY, PARTIAL_FAILURE_QUERY, DEFER_QUERY, PLACE_ORDER_QUERY]) expect(page).toContain(JSON.stringify(query).slice(1, -1));
     expect(page).toContain('"additionalHeaders":{"x-gateway-trace":"1"}');
   });
 
