@@ -2,6 +2,7 @@ import { useCSRFPrevention } from '@graphql-yoga/plugin-csrf-prevention';
 import type { Plugin, YogaServerOptions } from 'graphql-yoga';
 import type { GatewayConfig } from '../config.js';
 import type { Logger } from '../logger.js';
+import { AdmissionBudget } from './admission.js';
 import { createErrorMasking } from './error-masking.js';
 import { useHiddenSuggestions } from './hidden-suggestions.js';
 import { useMalformedRequestRefusal } from './malformed-request.js';
@@ -12,7 +13,8 @@ import { useTrustedDocuments } from './trusted-documents.js';
 /**
  * The gateway's defences against hostile input, in the order a request meets
  * them: body size and batching (Yoga options), CSRF, trusted documents,
- * operation limits, then masking of what goes wrong anyway. docs/security.md
+ * operation limits (cost last), admission within the process's budget of
+ * cost in flight, then masking of what goes wrong anyway. docs/security.md
  * lists each limit with its default and variable.
  */
 export interface Security {
@@ -27,6 +29,7 @@ export function gatewaySecurity(config: GatewayConfig, logger: Logger): Security
   const { security } = config;
   const masking = createErrorMasking(logger);
   const trusted = security.trustedDocuments;
+  const admission = new AdmissionBudget(security.maxCostInFlight, security.admissionWaitMs);
   return {
     options: {
       maskedErrors: masking.options,
@@ -44,7 +47,7 @@ export function gatewaySecurity(config: GatewayConfig, logger: Logger): Security
       // A GET or a "simple" POST (form, text/plain) must carry this header, which a browser only sends after a CORS preflight.
       useCSRFPrevention({ requestHeaders: ['x-graphql-yoga-csrf'] }) as Plugin,
       ...(trusted ? [useTrustedDocuments({ documents: trusted, allowArbitraryOperations: security.allowArbitraryOperations })] : []),
-      ...useOperationLimits({ ...security, maxIdsPerList: config.maxIdsPerList }),
+      ...useOperationLimits({ ...security, maxIdsPerList: config.maxIdsPerList, admission }),
       ...(config.introspection ? [] : [useHiddenSuggestions()]),
       masking.plugin,
       // Last: it wraps whichever request parser the plugins before it chose.

@@ -1,0 +1,86 @@
+import { afterEach, expect, it } from 'vitest';
+import { listAmplificationQuery, userIds } from '../helpers/attacks.js';
+import { isListening, processStats, spawnGateway, type GatewayProcess } from '../helpers/process.js';
+import { rawRequest, type RawAnswer } from '../helpers/raw-http.js';
+
+/**
+ * Issue 16, finding 1: a burst of list-amplifying queries against the real
+ * process with the heap a 512 Mi container leaves it. Before the cost counted
+ * list lengths, 100 copies of the 10-alias query were all accepted: ~30 s of
+ * CPU, and answers full of TIMEOUTs (or, with faster upstreams, "heap out of
+ * memory"). Every answer must be the right data or a clear refusal, the
+ * process must stay up, and another client's dashboard must be answered.
+ */
+let gateway: GatewayProcess | undefined;
+afterEach(() => {
+  gateway?.kill();
+  gateway = undefined;
+});
+
+const HEAP = '--max-old-space-size=400';
+const DASHBOARD = JSON.stringify({ query: '{ dashboard(userId: "7") { user { name } orders { id total } notifications { id } } }' });
+
+async function start(): Promise<string> {
+  gateway = spawnGateway({ PORT: '0' }, { nodeArgs: [HEAP] });
+  return `http://127.0.0.1:${(await gateway.waitForLog(isListening))['port'] as number}/graphql`;
+}
+
+function post(url: string, body: string): Promise<RawAnswer> {
+  return rawRequest(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+}
+
+/** 100 copies at once, and a dashboard from someone else 200 ms into the burst. */
+async function burst(url: string, query: string, ids: string[]) {
+  const body = JSON.stringify({ query, variables: { i: ids } });
+  const copies = Promise.all(Array.from({ length: 100 }, () => post(url, body)));
+  await new Promise((resolve) => setTimeout(resolve, 200));
+  const dashboard = await post(url, DASHBOARD);
+  return { answers: await copies, dashboard };
+}
+
+/** Every alias lists every asked user, in order, and nothing failed on the way. */
+function isCorrect(answer: RawAnswer, aliases: number, ids: string[]): boolean {
+  if (answer.status !== 200 || answer.json?.errors || answer.json?.extensions?.errors) return false;
+  return Array.from({ length: aliases }, (_, index) => answer.json.data[`a${index}`] as Array<{ id: string; orders: unknown }>).every(
+    (users) => users.length === ids.length && users.every((user, index) => user.id === ids[index] && Array.isArray(user.orders)),
+  );
+}
+
+function isRefusal(answer: RawAnswer, status: number, code: string): boolean {
+  return answer.status === status && answer.json?.errors?.length === 1 && answer.json.errors[0].extensions?.code === code;
+}
+
+function expectDashboardAnswered(dashboard: RawAnswer): void {
+  expect(dashboard.status).toBe(200);
+  expect(dashboard.json.errors).toBeUndefined();
+  expect(dashboard.json.extensions?.errors).toBeUndefined();
+  expect(dashboard.json.data.dashboard.user.name).toEqual(expect.any(String));
+}
+
+it('100 copies of the 10-alias, 100-id query: each refused for its cost, the process up, a dashboard answered', { timeout: 120_000 }, async () => {
+  const url = await start();
+  const ids = userIds(100);
+  const { answers, dashboard } = await burst(url, listAmplificationQuery(10), ids);
+
+  expect(gateway!.child.exitCode).toBeNull();
+  const wrong = answers.filter((answer) => !isCorrect(answer, 10, ids) && !isRefusal(answer, 400, 'OPERATION_LIMIT_EXCEEDED'));
+  expect(wrong.map((answer) => `${answer.status} ${answer.text.slice(0, 300)}`)).toEqual([]);
+  expectDashboardAnswered(dashboard);
+  console.log(`refused burst: peak RSS ${processStats(gateway!.child.pid!).peakRssMb.toFixed(0)} MB`);
+});
+
+it('100 copies of the dearest query the cost limit accepts: right data or 503 with Retry-After, the process up, a dashboard answered', { timeout: 120_000 }, async () => {
+  const url = await start();
+  // One alias of 75 users with everything: 75 x 264 = 19,800 values, just under the default limit of 20,000.
+  const ids = userIds(75);
+  const { answers, dashboard } = await burst(url, listAmplificationQuery(1), ids);
+
+  expect(gateway!.child.exitCode).toBeNull();
+  const served = answers.filter((answer) => isCorrect(answer, 1, ids));
+  const busy = answers.filter((answer) => isRefusal(answer, 503, 'OVERLOADED') && answer.headers['retry-after'] === '1');
+  expect(served.length).toBeGreaterThan(0);
+  expect(served.length + busy.length, JSON.stringify(answers.find((answer) => !served.includes(answer) && !busy.includes(answer))?.text.slice(0, 300))).toBe(100);
+  expectDashboardAnswered(dashboard);
+  const { peakRssMb } = processStats(gateway!.child.pid!);
+  console.log(`accepted burst: ${served.length} served, ${busy.length} told to retry; peak RSS ${peakRssMb.toFixed(0)} MB`);
+});
