@@ -3,6 +3,7 @@ import type { Plugin, YogaServerOptions } from 'graphql-yoga';
 import type { GatewayConfig } from '../config.js';
 import type { Logger } from '../logger.js';
 import { AdmissionBudget } from './admission.js';
+import { boundedParseCache } from './document-cache.js';
 import { createErrorMasking } from './error-masking.js';
 import { useHiddenSuggestions } from './hidden-suggestions.js';
 import { useMalformedRequestRefusal } from './malformed-request.js';
@@ -20,7 +21,7 @@ import { useTrustedDocuments } from './trusted-documents.js';
 export interface Security {
   readonly options: Pick<
     YogaServerOptions<Record<string, unknown>, Record<string, unknown>>,
-    'maskedErrors' | 'maxRequestBodySize' | 'batching' | 'cors' | 'extraParamNames'
+    'maskedErrors' | 'maxRequestBodySize' | 'batching' | 'cors' | 'extraParamNames' | 'parserAndValidationCache'
   >;
   readonly plugins: Plugin[];
 }
@@ -41,6 +42,7 @@ export function gatewaySecurity(config: GatewayConfig, logger: Logger): Security
       // Any origin may call without credentials (cookies); only listed origins may call with them.
       cors: security.corsOrigins ? { origin: [...security.corsOrigins], credentials: true } : { origin: '*', credentials: false },
       ...(trusted ? { extraParamNames: ['documentId'] } : {}),
+      parserAndValidationCache: boundedParseCache(),
     },
     plugins: [
       useMalformedRequestRefusal(),
