@@ -2,6 +2,7 @@ import { useCSRFPrevention } from '@graphql-yoga/plugin-csrf-prevention';
 import type { Plugin, YogaServerOptions } from 'graphql-yoga';
 import type { GatewayConfig } from '../config.js';
 import type { Logger } from '../logger.js';
+import { useAcceptCheck } from './accept-header.js';
 import { AdmissionBudget } from './admission.js';
 import { boundedParseCache } from './document-cache.js';
 import { createErrorMasking } from './error-masking.js';
@@ -13,7 +14,7 @@ import { useTrustedDocuments } from './trusted-documents.js';
 
 /**
  * The gateway's defences against hostile input, in the order a request meets
- * them: body size and batching (Yoga options), CSRF, trusted documents,
+ * them: Accept, body size and batching (Yoga options), CSRF, trusted documents,
  * operation limits (cost last), admission within the process's budget of
  * cost in flight, then masking of what goes wrong anyway. docs/security.md
  * lists each limit with its default and variable.
@@ -45,6 +46,7 @@ export function gatewaySecurity(config: GatewayConfig, logger: Logger): Security
       parserAndValidationCache: boundedParseCache(),
     },
     plugins: [
+      useAcceptCheck(),
       useMalformedRequestRefusal(),
       // A GET or a "simple" POST (form, text/plain) must carry this header, which a browser only sends after a CORS preflight.
       useCSRFPrevention({ requestHeaders: ['x-graphql-yoga-csrf'] }) as Plugin,
