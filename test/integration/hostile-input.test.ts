@@ -168,6 +168,33 @@ describe('HTTP-level abuse', () => {
   });
 });
 
+describe('bodies costly to parse (issue 16)', () => {
+  const nested = (depth: number) => `${'['.repeat(depth)}${']'.repeat(depth)}`;
+
+  it('JSON nested deeper than 32 levels, in a JSON body or a form field', async () => {
+    const refusal = { status: 400, message: /^JSON nested deeper than 32 levels\.$/, code: 'BAD_REQUEST' };
+    const json = `{"query":"{ user(id: \\"1\\") { name } }","variables":{"v":${nested(33)}}}`;
+    await expectRefused('nested JSON body', () => rawRequest(gateway.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: json }), refusal);
+    const form = `query=${encodeURIComponent('{ user(id: "1") { name } }')}&variables=${encodeURIComponent(`{"v":${nested(33)}}`)}`;
+    const headers = { 'content-type': 'application/x-www-form-urlencoded', 'x-graphql-yoga-csrf': '1' };
+    gateway.demo.resetStats();
+    await expectRefused('nested JSON in a form', () => rawRequest(gateway.url, { method: 'POST', headers, body: form }), refusal);
+    // 32 levels, and brackets inside strings, are fine.
+    const fine = `{"query":"{ user(id: \\"1\\") { name } }","variables":{"v":${nested(30)},"s":"${'['.repeat(100)}"}}`;
+    const answer = await rawRequest(gateway.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: fine });
+    expect(answer.json.data.user.name).toEqual(expect.any(String));
+  });
+
+  it('a multipart POST, even past CSRF prevention: there are no uploads, so no multipart parsing', async () => {
+    const boundary = 'xyz';
+    const body = `--${boundary}\r\nContent-Disposition: form-data; name="operations"\r\n\r\n{"query":"{ user(id: \\"1\\") { name } }"}\r\n--${boundary}--\r\n`;
+    const headers = { 'content-type': `multipart/form-data; boundary=${boundary}`, 'x-graphql-yoga-csrf': '1' };
+    const answer = await rawRequest(gateway.url, { method: 'POST', headers, body });
+    expect(answer.status).toBe(415);
+    expect(totalCalls(gateway)).toBe(0);
+  });
+});
+
 describe('Accept headers (issue 16)', () => {
   const body = JSON.stringify({ query: '{ user(id: "1") { name } }' });
   const post = (accept: string) => rawRequest(gateway.url, { method: 'POST', headers: { 'content-type': 'application/json', accept }, body });
