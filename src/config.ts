@@ -179,7 +179,8 @@ function readSecurityConfig(env: Env): SecurityConfig {
     maxDirectives: readInteger(env, 'MAX_DIRECTIVES', 50, { min: 0 }),
     maxTokens: readInteger(env, 'MAX_TOKENS', 1000, { min: 1 }),
     maxCost: readInteger(env, 'MAX_COST', 20_000, { min: 1 }),
-    maxCostInFlight: readInteger(env, 'MAX_COST_IN_FLIGHT', 200_000, { min: 1 }),
+    // Five operations at the cost limit (~50 ms of CPU each here), or hundreds of dashboards (cost ~150) at once.
+    maxCostInFlight: readInteger(env, 'MAX_COST_IN_FLIGHT', 100_000, { min: 1 }),
     admissionWaitMs: readDuration(env, 'ADMISSION_WAIT_MS', 1000, { min: 0, max: 60_000 }),
     maxRootFields: readInteger(env, 'MAX_ROOT_FIELDS', 10, { min: 1 }),
     maxRequestBytes: readInteger(env, 'MAX_REQUEST_BYTES', 1_000_000, { min: 1024 }),

@@ -16,7 +16,7 @@ describe('defaults', () => {
       maxDirectives: 50,
       maxTokens: 1000,
       maxCost: 20_000,
-      maxCostInFlight: 200_000,
+      maxCostInFlight: 100_000,
       admissionWaitMs: 1000,
       maxRootFields: 10,
       maxRequestBytes: 1_000_000,
