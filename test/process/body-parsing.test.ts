@@ -12,8 +12,8 @@ let gateway: GatewayProcess;
 let url: string;
 beforeAll(async () => {
   gateway = spawnGateway({ PORT: '0' });
-  url = `http://127.0.0.1:${(await gateway.waitForLog(isListening))['port'] as number}/graphql`;
-});
+  url = `http://127.0.0.1:${(await gateway.waitForLog(isListening, 60_000))['port'] as number}/graphql`;
+}, 70_000);
 afterAll(() => gateway.kill());
 
 const COPIES = 5;

@@ -20,7 +20,7 @@ const COMMENT = 'x'.repeat(990_000);
 
 it(`${REQUESTS} distinct 990 KB documents (a comment after { __typename }) leave RSS bounded`, { timeout: 120_000 }, async () => {
   gateway = spawnGateway({ PORT: '0' });
-  const port = (await gateway.waitForLog(isListening))['port'] as number;
+  const port = (await gateway.waitForLog(isListening, 60_000))['port'] as number;
   const post = async (index: number, text = COMMENT) => {
     const response = await fetch(`http://127.0.0.1:${port}/graphql`, {
       method: 'POST',

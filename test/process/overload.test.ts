@@ -20,9 +20,10 @@ afterEach(() => {
 const HEAP = '--max-old-space-size=400';
 const DASHBOARD = JSON.stringify({ query: '{ dashboard(userId: "7") { user { name } orders { id total } notifications { id } } }' });
 
-async function start(): Promise<string> {
-  gateway = spawnGateway({ PORT: '0' }, { nodeArgs: [HEAP] });
-  return `http://127.0.0.1:${(await gateway.waitForLog(isListening))['port'] as number}/graphql`;
+async function start(env: Record<string, string> = {}): Promise<string> {
+  gateway = spawnGateway({ PORT: '0', ...env }, { nodeArgs: [HEAP] });
+  // Generous: starting takes seconds, and tens of them when the machine is busy with other test runs.
+  return `http://127.0.0.1:${(await gateway.waitForLog(isListening, 60_000))['port'] as number}/graphql`;
 }
 
 function post(url: string, body: string): Promise<RawAnswer> {
@@ -82,7 +83,9 @@ it('100 copies of the 10-alias, 100-id query: each refused for its cost, the pro
 });
 
 it('100 copies of the dearest query the cost limit accepts: right data or 503 with Retry-After, the process up, a dashboard answered', { timeout: 120_000 }, async () => {
-  const url = await start();
+  // Two of them at a time: on this shared machine five at once (the default budget) can starve the demo upstreams, which
+  // run in the same process, into timeouts; the admission logic is the same at any budget.
+  const url = await start({ MAX_COST_IN_FLIGHT: '40000' });
   // One alias of 75 users with everything: 75 x 264 = 19,800 values, just under the default limit of 20,000.
   const ids = userIds(75);
   const { answers, dashboard } = await burst(url, listAmplificationQuery(1), ids);
@@ -90,7 +93,8 @@ it('100 copies of the dearest query the cost limit accepts: right data or 503 wi
   expect(gateway!.child.exitCode).toBeNull();
   const served = answers.filter((answer) => isCorrect(answer, 1, ids));
   const busy = answers.filter((answer) => isRefusal(answer, 503, 'OVERLOADED') && answer.headers['retry-after'] === '1');
+  const other = answers.find((answer) => !served.includes(answer) && !busy.includes(answer));
+  expect(served.length + busy.length, `${other?.status} ${JSON.stringify(other?.json?.extensions ?? other?.json?.errors)}`).toBe(100);
   expect(served.length).toBeGreaterThan(0);
-  expect(served.length + busy.length, JSON.stringify(answers.find((answer) => !served.includes(answer) && !busy.includes(answer))?.text.slice(0, 300))).toBe(100);
   expectDashboardAnswered(dashboard);
 });
