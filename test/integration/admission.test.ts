@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { userIds } from '../helpers/attacks.js';
 import { startGateway, type TestGateway } from '../helpers/gateway.js';
+import { postIncremental } from '../helpers/incremental.js';
 
 /**
  * Admission control: the cost executing at once stays within
@@ -58,5 +59,20 @@ describe('admission control', () => {
     expect(cheap.ms).toBeLessThan(400);
     expect((await running).status).toBe(200);
     expect((await waiting).status).toBe(503);
+  });
+
+  it('a streamed answer gives its share back once sent, and so does one refused for its format', async () => {
+    // Exactly one 100-user query's worth: any share left behind would keep the next one out.
+    gateway = await startGateway({ env: { MAX_COST_IN_FLIGHT: '200', ADMISSION_WAIT_MS: '300' } });
+    const deferred = { query: '{ dashboard(userId: "1") { user { name } ... @defer { notifications { id } } } }' };
+    const streamed = await postIncremental(gateway.url, 'multipart', deferred);
+    expect(streamed.parts.length).toBeGreaterThan(1);
+    // A client that accepts JSON only: Yoga executes, then answers 406 without reading the stream.
+    const refused = await gateway.query(deferred.query, undefined, { accept: 'application/json' });
+    expect(refused.status).toBe(406);
+
+    const heavy = await gateway.query(HEAVY, { ids: userIds(100) });
+    expect(heavy.status).toBe(200);
+    expect(heavy.body.data.users).toHaveLength(100);
   });
 });
