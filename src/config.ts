@@ -80,8 +80,12 @@ export interface SecurityConfig {
   readonly maxDirectives: number;
   /** Lexical tokens of a document, counted before parsing; counting stops at the first one over. */
   readonly maxTokens: number;
-  /** graphql-armor's cost estimate of an operation. */
+  /** Cost of an operation: about the values its answer holds, lists counted at their length (operation-cost.ts). */
   readonly maxCost: number;
+  /** Cost of the operations executing at once in this process; more waits for room (admission control). */
+  readonly maxCostInFlight: number;
+  /** Longest wait for room in that budget; then 503 with Retry-After. */
+  readonly admissionWaitMs: number;
   /** Distinct top-level fields of an operation. */
   readonly maxRootFields: number;
   /** Largest HTTP request body; larger ones get 413 without being read whole. */
@@ -186,7 +190,10 @@ function readSecurityConfig(env: Env): SecurityConfig {
     maxAliases: readInteger(env, 'MAX_ALIASES', 15, { min: 0 }),
     maxDirectives: readInteger(env, 'MAX_DIRECTIVES', 50, { min: 0 }),
     maxTokens: readInteger(env, 'MAX_TOKENS', 1000, { min: 1 }),
-    maxCost: readInteger(env, 'MAX_COST', 5000, { min: 1 }),
+    maxCost: readInteger(env, 'MAX_COST', 20_000, { min: 1 }),
+    // Five operations at the cost limit (~50 ms of CPU each here), or hundreds of dashboards (cost ~150) at once.
+    maxCostInFlight: readInteger(env, 'MAX_COST_IN_FLIGHT', 100_000, { min: 1 }),
+    admissionWaitMs: readDuration(env, 'ADMISSION_WAIT_MS', 1000, { min: 0, max: 60_000 }),
     maxRootFields: readInteger(env, 'MAX_ROOT_FIELDS', 10, { min: 1 }),
     maxRequestBytes: readInteger(env, 'MAX_REQUEST_BYTES', 1_000_000, { min: 1024 }),
     corsOrigins: readOrigins(env, 'CORS_ORIGINS'),

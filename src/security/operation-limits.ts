@@ -2,8 +2,10 @@ import { EnvelopArmor } from '@escape.tech/graphql-armor';
 import type { GraphQLError, ValidationContext } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import type { SecurityConfig } from '../config.js';
+import type { AdmissionBudget } from './admission.js';
 import { depthLimitRule } from './depth-limit.js';
 import { listLengthRule, useVariableListLength } from './list-length.js';
+import { useCostLimit } from './cost-limit.js';
 import { useStreamInitialCount } from './stream-initial-count.js';
 import { operationRefused, type LimitName } from './refusal.js';
 import { rootFieldsRule } from './root-fields.js';
@@ -12,15 +14,16 @@ import { useTokenLimit } from './token-limit.js';
 export type OperationLimits = Pick<
   SecurityConfig,
   'maxDepth' | 'maxIntrospectionDepth' | 'maxAliases' | 'maxDirectives' | 'maxTokens' | 'maxCost' | 'maxRootFields'
-> & { readonly maxIdsPerList: number };
+> & { readonly maxIdsPerList: number; readonly admission?: AdmissionBudget };
 
 /**
  * Every limit on the shape of an operation, checked before parsing (tokens),
- * while validating (depth, root fields, aliases, directives, cost, literal
- * lists) and just before executing (lists in variables), so a refused
- * operation costs no resolver and no upstream call. graphql-armor supplies
- * the alias, directive and cost rules; its refusals are re-issued as ours
- * (one code, HTTP 400).
+ * while validating (depth, root fields, aliases, directives, literal lists)
+ * and just before executing (lists in variables, then the cost, which
+ * depends on them), so a refused operation costs no resolver and no upstream
+ * call. graphql-armor supplies the alias and directive rules; its refusals
+ * are re-issued as ours (one code, HTTP 400). An operation within every
+ * limit still waits for room in the admission budget, if there is one.
  */
 export function useOperationLimits(limits: OperationLimits): Plugin[] {
   const armor = new EnvelopArmor({
@@ -28,8 +31,8 @@ export function useOperationLimits(limits: OperationLimits): Plugin[] {
     maxTokens: { enabled: false },
     maxAliases: { n: limits.maxAliases, ...reissuedAs('aliases') },
     maxDirectives: { n: limits.maxDirectives, ...reissuedAs('directives') },
-    // Introspection is bounded by the depth rules; its cost is not the upstreams' cost.
-    costLimit: { maxCost: limits.maxCost, ignoreIntrospection: true, ...reissuedAs('cost') },
+    // Ours instead (operation-cost.ts): armor's estimate ignores how long the lists are.
+    costLimit: { enabled: false },
     // Ours instead: armor's depth skips introspection; its suggestion mask misses some hints.
     maxDepth: { enabled: false },
     blockFieldSuggestion: { enabled: false },
@@ -45,17 +48,19 @@ export function useOperationLimits(limits: OperationLimits): Plugin[] {
     },
     useVariableListLength(limits.maxIdsPerList),
     useStreamInitialCount(),
+    // Last: an operation another limit refuses must not wait for admission first.
+    useCostLimit({ maxCost: limits.maxCost, ...(limits.admission ? { admission: limits.admission } : {}) }),
   ];
 }
 
 /**
  * armor reports "Syntax Error: Aliases limit of 15 exceeded, found 16."; we
- * report it (without "Syntax Error", costs rounded) as a refusal. The other
+ * report it (without "Syntax Error") as a refusal. The other
  * rules still run, bounded by the token limit.
  */
 function reissuedAs(limit: LimitName) {
   const refuse = (context: ValidationContext | null, error: GraphQLError) => {
-    const message = error.message.replace(/^Syntax Error: /, '').replace(/found (\d+)\.\d+/, 'found $1');
+    const message = error.message.replace(/^Syntax Error: /, '');
     context?.reportError(operationRefused(limit, message));
   };
   return { propagateOnRejection: false, onReject: [refuse] };

@@ -1,5 +1,6 @@
 import { Lexer, Source, TokenKind } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
+import { MAX_CACHED_DOCUMENT_CHARS } from './document-cache.js';
 import { operationRefused } from './refusal.js';
 
 /**
@@ -19,7 +20,7 @@ export function useTokenLimit(maxTokens: number): Plugin {
       const tokens = countTokens(params.query, maxTokens + 1);
       if (tokens > maxTokens) throw operationRefused('tokens', `Token limit of ${maxTokens} exceeded.`);
       // Only small documents: a cached 1 MB body (a syntax error, a huge comment) would stay in memory 1000 times over.
-      if (params.query.length > 16_384) return;
+      if (params.query.length > MAX_CACHED_DOCUMENT_CHARS) return;
       if (passed.size >= 1000) passed.clear();
       passed.add(params.query);
     },

@@ -34,3 +34,23 @@ export class RefusalTimes {
     console.log(`${title}\n${lines.join('\n')}`);
   }
 }
+
+/** Everything a user has, three lists deep: the fragment of issue 16's list-amplification attack. */
+const WHOLE_USER =
+  'fragment U on User { id name email orders { id userId productId quantity total status createdAt ' +
+  'product { id name price stock { productId available warehouse } sales { productId unitsSold revenue } } } ' +
+  'notifications { id userId message read createdAt } }';
+
+/**
+ * ~500 bytes that ask for every user in `$i` with everything they have, `aliases` times over. With 10 aliases and
+ * 100 ids its answer is ~1 MB and ~0.7 s of CPU, yet graphql-armor priced it at 2,240 (under its 5,000 limit).
+ */
+export function listAmplificationQuery(aliases: number): string {
+  const fields = Array.from({ length: aliases }, (_, index) => `a${index}:users(ids:$i){...U}`).join(' ');
+  return `query Q($i:[ID!]!){ ${fields} } ${WHOLE_USER}`;
+}
+
+/** The ids "1".."count" (demo users all exist up to 300). */
+export function userIds(count: number): string[] {
+  return Array.from({ length: count }, (_, index) => String(index + 1));
+}

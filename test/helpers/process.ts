@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
@@ -17,9 +18,15 @@ export interface GatewayProcess {
   kill(): void;
 }
 
-/** `ownGroup`: the process leads its own process group, so a test can signal the group as a terminal's Ctrl-C does. */
-export function spawnGateway(env: Record<string, string>, { ownGroup = false }: { ownGroup?: boolean } = {}): GatewayProcess {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+/**
+ * `ownGroup`: the process leads its own process group, so a test can signal the group as a terminal's Ctrl-C does.
+ * `nodeArgs`: Node's own flags, e.g. `--max-old-space-size=400` for the heap a container would allow.
+ */
+export function spawnGateway(
+  env: Record<string, string>,
+  { ownGroup = false, nodeArgs = [] }: { ownGroup?: boolean; nodeArgs?: readonly string[] } = {},
+): GatewayProcess {
+  const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', 'src/main.ts'], {
     cwd: repoRoot,
     env: { PATH: process.env['PATH'] ?? '', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -89,4 +96,19 @@ export function spawnGateway(env: Record<string, string>, { ownGroup = false }: 
 
 export function isListening(line: Record<string, unknown>): boolean {
   return typeof line['port'] === 'number' && String(line['msg']).startsWith('gateway listening');
+}
+
+/** A process's own measures from /proc (Linux): CPU time so far, resident memory now and at its peak. */
+export interface ProcessStats {
+  readonly cpuMs: number;
+  readonly rssMb: number;
+  readonly peakRssMb: number;
+}
+
+export function processStats(pid: number): ProcessStats {
+  // Fields after the command name (which may hold spaces): utime and stime are the 12th and 13th, in clock ticks (100/s).
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const kb = (name: string) => Number(new RegExp(`${name}:\\s+(\\d+) kB`).exec(status)![1]);
+  return { cpuMs: (Number(fields[11]) + Number(fields[12])) * 10, rssMb: kb('VmRSS') / 1024, peakRssMb: kb('VmHWM') / 1024 };
 }

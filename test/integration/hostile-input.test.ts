@@ -5,7 +5,7 @@ import { startGateway, type TestGateway } from '../helpers/gateway.js';
 import { rawRequest, type RawAnswer } from '../helpers/raw-http.js';
 
 /**
- * Each attack of issue 4 against the gateway with its default limits: the
+ * Each attack of issues 4 and 16 against the gateway with its default limits: the
  * request is refused with a clear error, no upstream saw a call, the answer
  * came fast, and the next ordinary request is served.
  */
@@ -165,6 +165,63 @@ describe('HTTP-level abuse', () => {
     expect(ms).toBeLessThan(FAST_MS);
     expect(totalCalls(gateway)).toBe(0);
     await expectNormalRequestServed(gateway);
+  });
+});
+
+describe('bodies costly to parse (issue 16)', () => {
+  const nested = (depth: number) => `${'['.repeat(depth)}${']'.repeat(depth)}`;
+
+  it('JSON nested deeper than 32 levels, in a JSON body or a form field', async () => {
+    const refusal = { status: 400, message: /^JSON nested deeper than 32 levels\.$/, code: 'BAD_REQUEST' };
+    const json = `{"query":"{ user(id: \\"1\\") { name } }","variables":{"v":${nested(33)}}}`;
+    await expectRefused('nested JSON body', () => rawRequest(gateway.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: json }), refusal);
+    const form = `query=${encodeURIComponent('{ user(id: "1") { name } }')}&variables=${encodeURIComponent(`{"v":${nested(33)}}`)}`;
+    const headers = { 'content-type': 'application/x-www-form-urlencoded', 'x-graphql-yoga-csrf': '1' };
+    gateway.demo.resetStats();
+    await expectRefused('nested JSON in a form', () => rawRequest(gateway.url, { method: 'POST', headers, body: form }), refusal);
+    // 32 levels, and brackets inside strings, are fine.
+    const fine = `{"query":"{ user(id: \\"1\\") { name } }","variables":{"v":${nested(30)},"s":"${'['.repeat(100)}"}}`;
+    const answer = await rawRequest(gateway.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: fine });
+    expect(answer.json.data.user.name).toEqual(expect.any(String));
+  });
+
+  it('a multipart POST, even past CSRF prevention: there are no uploads, so no multipart parsing', async () => {
+    const boundary = 'xyz';
+    const body = `--${boundary}\r\nContent-Disposition: form-data; name="operations"\r\n\r\n{"query":"{ user(id: \\"1\\") { name } }"}\r\n--${boundary}--\r\n`;
+    const headers = { 'content-type': `multipart/form-data; boundary=${boundary}`, 'x-graphql-yoga-csrf': '1' };
+    const answer = await rawRequest(gateway.url, { method: 'POST', headers, body });
+    expect(answer.status).toBe(415);
+    expect(totalCalls(gateway)).toBe(0);
+  });
+});
+
+describe('Accept headers (issue 16)', () => {
+  const body = JSON.stringify({ query: '{ user(id: "1") { name } }' });
+  const post = (accept: string) => rawRequest(gateway.url, { method: 'POST', headers: { 'content-type': 'application/json', accept }, body });
+  // 14 KB naming 1,000 formats the gateway does not produce: Yoga ran the query, then answered 406 with a 521 KB header.
+  const unknownFormats = Array.from({ length: 1000 }, (_, index) => `x-${index}/y`).join(',');
+
+  it('an Accept naming no format the gateway produces is refused before execution, and not echoed', async () => {
+    await expectRefused('Accept of 1,000 unknown formats', () => post(unknownFormats.slice(0, 900)), { status: 406, message: /^Accept names no format/, code: 'NOT_ACCEPTABLE' });
+    const answer = await post('text/html, image/png;q=0.5');
+    expect(answer.status).toBe(406);
+    expect(answer.headers['accept']).toBe(
+      'application/graphql-response+json; charset=utf-8, application/json; charset=utf-8, multipart/mixed; charset=utf-8, text/event-stream; charset=utf-8',
+    );
+  });
+
+  it('an oversized Accept is refused before execution, whatever it names', async () => {
+    await expectRefused('14 KB Accept', () => post(`application/json,${unknownFormats}`), { status: 400, message: /^Accept header over 1024 bytes\.$/, code: 'BAD_REQUEST' });
+    const answer = await post(unknownFormats);
+    expect(Object.values(answer.headers).join('').length).toBeLessThan(1000);
+  });
+
+  it('what clients send is served: none, */*, JSON with q-values, GraphiQL\'s list', async () => {
+    for (const accept of [undefined, '*/*', 'application/json;q=0.9, */*;q=0.1', 'application/graphql-response+json, application/json, multipart/mixed']) {
+      const answer = await rawRequest(gateway.url, { method: 'POST', headers: { 'content-type': 'application/json', ...(accept ? { accept } : {}) }, body });
+      expect(answer.status, accept).toBe(200);
+      expect(answer.json.data.user.name).toEqual(expect.any(String));
+    }
   });
 });
 

@@ -1,7 +1,8 @@
 import { getIntrospectionQuery } from 'graphql';
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_QUERY } from '../../src/graphiql.js';
-import { FAST_MS, totalCalls } from '../helpers/attacks.js';
+import { ClientDashboardDocument } from '../../examples/client/dashboard.js';
+import { DEFAULT_QUERY, DEFER_QUERY, PARTIAL_FAILURE_QUERY } from '../../src/graphiql.js';
+import { FAST_MS, listAmplificationQuery, totalCalls, userIds } from '../helpers/attacks.js';
 import { startGateway } from '../helpers/gateway.js';
 
 /**
@@ -20,7 +21,7 @@ interface Boundary {
   readonly servedCallsUpstream?: boolean;
 }
 
-// graphql-armor prices this at 55 (objects 2, scalars 1, x1.5 per level).
+// Costs 103: the dashboard 1, its user 1 + name 1 + 10 assumed orders x 6, then 10 orders x 2 and 10 notifications x 2.
 const dashboard = (alias: string) => `${alias}: dashboard(userId: "1") { user { name orders { id product { name stock { available } } } } orders { id } notifications { id } }`;
 
 const BOUNDARIES: Record<string, Boundary> = {
@@ -69,11 +70,26 @@ const BOUNDARIES: Record<string, Boundary> = {
     at: { query: '{ user(id: "1") { name email id orders { id total quantity status } } }' },
   },
   cost: {
-    env: { MAX_COST: '100' },
+    env: { MAX_COST: '150' },
     limit: 'cost',
-    message: /^Query Cost limit of 100 exceeded, found \d+\.$/,
+    message: /^Cost limit of 150 exceeded: the answer would hold about 206 values\.$/,
     over: { query: `{ ${dashboard('a')} ${dashboard('b')} }` },
     at: { query: `{ ${dashboard('a')} }` },
+  },
+  // One document; its cost follows the ids each request sends (22 per user: itself, its name, 10 orders x 2).
+  'cost of the ids in a variable': {
+    env: { MAX_COST: '66' },
+    limit: 'cost',
+    message: /^Cost limit of 66 exceeded: the answer would hold about 88 values\.$/,
+    over: { query: 'query ($ids: [ID!]!) { users(ids: $ids) { name orders { id } } }', variables: { ids: ['1', '2', '3', '4'] } },
+    at: { query: 'query ($ids: [ID!]!) { users(ids: $ids) { name orders { id } } }', variables: { ids: ['1', '2', '3'] } },
+  },
+  'cost of the ids in a variable default': {
+    env: { MAX_COST: '66' },
+    limit: 'cost',
+    message: /^Cost limit of 66 exceeded: the answer would hold about 88 values\.$/,
+    over: { query: 'query ($ids: [ID!]! = ["1", "2", "3", "4"]) { users(ids: $ids) { name orders { id } } }' },
+    at: { query: 'query ($ids: [ID!]! = ["1", "2", "3"]) { users(ids: $ids) { name orders { id } } }' },
   },
   'root fields': {
     env: { MAX_ROOT_FIELDS: '2' },
@@ -138,6 +154,42 @@ describe('the defaults let real clients through', () => {
       const dashboardQuery = await gateway.query(DEFAULT_QUERY);
       expect(dashboardQuery.body.errors).toBeUndefined();
       expect(dashboardQuery.body.data.dashboard.user.id).toBe('1');
+    } finally {
+      await gateway.close();
+    }
+  });
+
+  it("GraphiQL's tabs, the example client's query, and the benchmark's nested query at the longest id list", async () => {
+    const gateway = await startGateway();
+    try {
+      const nested = 'query Nested($ids: [ID!]!) { users(ids: $ids) { name orders { id product { name stock { available } } } notifications { id } } }';
+      const operations: Array<[string, Record<string, unknown>?]> = [
+        [DEFAULT_QUERY],
+        [PARTIAL_FAILURE_QUERY],
+        [DEFER_QUERY],
+        [ClientDashboardDocument.toString(), { userId: '1' }],
+        [nested, { ids: userIds(gateway.config.maxIdsPerList) }],
+      ];
+      for (const [query, variables] of operations) {
+        const answer = await gateway.query(query, variables);
+        expect(answer.status, query).toBe(200);
+        expect(answer.body.errors, query).toBeUndefined();
+      }
+    } finally {
+      await gateway.close();
+    }
+  });
+});
+
+describe('the default cost limit', () => {
+  it("refuses issue 16's 500-byte query for a 1 MB answer (10 aliases of 100 users with everything), calling nothing", async () => {
+    const gateway = await startGateway();
+    try {
+      const answer = await gateway.query(listAmplificationQuery(10), { i: userIds(100) });
+      expect(answer.status).toBe(400);
+      expect(answer.body.errors[0].extensions).toEqual({ code: 'OPERATION_LIMIT_EXCEEDED', limit: 'cost' });
+      expect(answer.body.errors[0].message).toBe('Cost limit of 20000 exceeded: the answer would hold about 264000 values.');
+      expect(totalCalls(gateway)).toBe(0);
     } finally {
       await gateway.close();
     }

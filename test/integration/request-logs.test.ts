@@ -96,6 +96,35 @@ describe('request logs', () => {
     expect(lines.map((line) => [line['operationName'], line['graphqlErrors']])).toEqual([['Bad', 1], ['Bad', 1]]);
   });
 
+  it('caps client strings and escapes line separators and bidi controls (issue 16)', async () => {
+    const logs = captureLogs('info');
+    gateway = await startGateway({ logger: logs.logger });
+    // A 999 KB operation name, in the parameters and in the document itself.
+    const longName = `N${'x'.repeat(999_000)}`;
+    const asked = await fetch(gateway.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ query: '{ __typename }', operationName: longName }),
+    });
+    expect(asked.status).toBeLessThan(500);
+    expect((await gateway.query(`query ${longName} { __typename }`)).status).toBe(200);
+    // Separators that end a line in JavaScript and some viewers, and controls that reorder what a person reads.
+    const spoof = 'Q\u2028fake line\u2029\u202Edesrever\u2066isolate\u2069\u200F';
+    await fetch(gateway.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: '{ __typename }', operationName: spoof }) });
+
+    const lines = logs.raw.filter((line) => line.includes('"graphql request'));
+    expect(lines).toHaveLength(3);
+    for (const line of lines) {
+      expect(line.length).toBeLessThan(2_000);
+      expect(line).not.toMatch(/[\u2028\u2029\u200e\u200f\u202a-\u202e\u2066-\u2069]/);
+    }
+    const names = lines.map((line) => JSON.parse(line).operationName as string | null);
+    expect(names[0]).toMatch(/^Nx{1023}…\[997977 more\]$/);
+    expect(names[1]).toMatch(/^Nx{1023}…\[997977 more\]$/);
+    // Escaped, not removed: the line still decodes to what the client sent.
+    expect(names[2]).toBe(spoof);
+  });
+
   it('logs a breaker opening (warn) and closing again (info), naming the upstream', async () => {
     const logs = captureLogs('info');
     gateway = await startGateway({
