@@ -1,7 +1,4 @@
-import type { GraphiQLOptions } from 'graphql-yoga';
-import type { UpstreamTraceMode } from './config.js';
-import { DEMO_UNLUCKY_USER_ID } from './demo/data.js';
-import { TRACE_HEADER } from './trace/use-upstream-trace.js';
+import { DEMO_UNLUCKY_USER_ID } from '../demo/data.js';
 
 /** What GraphiQL opens on: a query that shows the graph's point, the dashboard. */
 export const DEFAULT_QUERY = /* GraphQL */ `# One request, five REST services, fetched concurrently and batched.
@@ -131,17 +128,3 @@ mutation PlaceOrder($key: String = "graphiql-example-1") {
   }
 }
 `;
-
-/**
- * GraphiQL's settings. The tabs are used until a person's own tabs are
- * stored in the browser. When the operator allows the upstream trace,
- * GraphiQL always asks for it.
- */
-export function graphiqlOptions(traceMode: UpstreamTraceMode): GraphiQLOptions {
-  return {
-    title: 'Gateway',
-    defaultQuery: DEFAULT_QUERY,
-    defaultTabs: [{ query: DEFAULT_QUERY }, { query: PARTIAL_FAILURE_QUERY }, { query: DEFER_QUERY }, { query: PLACE_ORDER_QUERY }],
-    ...(traceMode === 'off' ? {} : { additionalHeaders: { [TRACE_HEADER]: '1' } }),
-  };
-}
