@@ -8,6 +8,8 @@ export interface GraphiQLPageOptions {
   readonly tabs: readonly string[];
   /** Headers sent with every request and not shown in the headers editor (the trace request). */
   readonly headers: Readonly<Record<string, string>>;
+  /** The trace is answered: show the "Upstream calls" panel. */
+  readonly upstreamTrace: boolean;
   /** Script URLs of Monaco's workers, by the label Monaco asks for. */
   readonly workers: Readonly<Record<'editor' | 'json' | 'graphql', string>>;
 }

@@ -36,12 +36,13 @@ export function useGraphiQLPage(config: GatewayConfig, { endpoint }: { endpoint:
   }
 }
 
-/** When the operator allows the upstream trace, GraphiQL always asks for it. */
+/** When the operator allows the upstream trace, GraphiQL always asks for it and draws it. */
 function pageOptions(config: GatewayConfig): Omit<GraphiQLPageOptions, 'workers'> {
   const traced = config.upstreamTrace !== 'off';
   return {
     title: 'Gateway',
     tabs: [DEFAULT_QUERY, PARTIAL_FAILURE_QUERY, DEFER_QUERY, PLACE_ORDER_QUERY],
     headers: traced ? { [TRACE_HEADER]: '1' } : {},
+    upstreamTrace: traced,
   };
 }

@@ -28,3 +28,6 @@ export function pageOptionsOf(html: string): GraphiQLPageOptions {
   return JSON.parse(found[1]!) as GraphiQLPageOptions;
 }
 
+
+/** The README's nested query over 50 users, with its ids inline so that it runs from GraphiQL's editor alone. */
+export const NESTED_50_USERS = `{ users(ids: [${Array.from({ length: 50 }, (_, i) => `"${i + 1}"`).join(', ')}]) { name orders { id product { name stock { available } } } notifications { id } } }`;

@@ -90,10 +90,11 @@ describe('GraphiQL page delivery', () => {
     expect((await getPage(gw.url)).headers['cache-control']).toMatch(/no-cache/);
   });
 
-  it('opens on the example tabs, and asks for the upstream trace', () => {
+  it('opens on the example tabs, asks for the upstream trace and shows the "Upstream calls" panel', () => {
     const options = pageOptionsOf(identity.body.toString());
     expect(options.tabs).toEqual([DEFAULT_QUERY, PARTIAL_FAILURE_QUERY, DEFER_QUERY, PLACE_ORDER_QUERY]);
     expect(options.headers).toEqual({ 'x-gateway-trace': '1' });
+    expect(options.upstreamTrace).toBe(true);
   });
 
   it('leaves GraphQL responses alone', async () => {
@@ -104,11 +105,12 @@ describe('GraphiQL page delivery', () => {
 });
 
 describe('GraphiQL with the trace switched off', () => {
-  it('does not ask for it', async () => {
+  it('neither asks for it nor shows the panel', async () => {
     const gw = await startGateway({ env: { UPSTREAM_TRACE: 'off' } });
     try {
       const options = pageOptionsOf((await getPage(gw.url)).body.toString());
       expect(options.headers).toEqual({});
+      expect(options.upstreamTrace).toBe(false);
     } finally {
       await gw.close();
     }

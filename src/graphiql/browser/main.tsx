@@ -1,12 +1,16 @@
 /**
- * The GraphiQL page's script: GraphiQL, configured by the JSON the server put in the page. Bundled with everything
+ * The GraphiQL page's script: GraphiQL with the "Upstream calls" panel,
+ * configured by the JSON the server put in the page. Bundled with everything
  * it needs (scripts/build-graphiql.ts), so the page works without internet.
  */
 import 'graphiql/style.css';
+import './upstream-calls.css';
 import { createGraphiQLFetcher } from '@graphiql/toolkit';
-import { GraphiQL } from 'graphiql';
+import { GraphiQL, HISTORY_PLUGIN } from 'graphiql';
 import { createRoot } from 'react-dom/client';
 import { OPTIONS_ELEMENT_ID, type GraphiQLPageOptions } from '../page-options.js';
+import { upstreamCallsPlugin } from './upstream-calls.js';
+import { traceUpstreamCalls, UpstreamCallsStore } from './upstream-calls-store.js';
 
 const options = JSON.parse(document.getElementById(OPTIONS_ELEMENT_ID)!.textContent!) as GraphiQLPageOptions;
 
@@ -15,7 +19,9 @@ const options = JSON.parse(document.getElementById(OPTIONS_ELEMENT_ID)!.textCont
   getWorker: (_moduleId: string, label: string) => new Worker(label === 'json' || label === 'graphql' ? options.workers[label] : options.workers.editor),
 };
 
-const fetcher = createGraphiQLFetcher({ url: location.pathname, headers: { ...options.headers } });
+const store = new UpstreamCallsStore();
+const upstreamCalls = upstreamCallsPlugin(store);
+const fetcher = traceUpstreamCalls(createGraphiQLFetcher({ url: location.pathname, headers: { ...options.headers } }), store);
 
 document.title = options.title;
 createRoot(document.getElementById('graphiql')!).render(
@@ -23,6 +29,9 @@ createRoot(document.getElementById('graphiql')!).render(
     fetcher={fetcher}
     defaultQuery={options.tabs[0]}
     defaultTabs={options.tabs.map((query) => ({ query }))}
+    plugins={options.upstreamTrace ? [HISTORY_PLUGIN, upstreamCalls] : [HISTORY_PLUGIN]}
+    // Open on the panel unless the person last had another one open.
+    {...(options.upstreamTrace ? { visiblePlugin: upstreamCalls } : {})}
   >
     <GraphiQL.Logo>{options.title}</GraphiQL.Logo>
   </GraphiQL>,
