@@ -1,4 +1,5 @@
 import { DEMO_UNLUCKY_USER_ID } from '../demo/data.js';
+import type { ServiceName } from '../services/index.js';
 
 /** What GraphiQL opens on: a query that shows the graph's point, the dashboard. */
 export const DEFAULT_QUERY = /* GraphQL */ `# One request, five REST services, fetched concurrently and batched.
@@ -128,3 +129,26 @@ mutation PlaceOrder($key: String = "graphiql-example-1") {
   }
 }
 `;
+
+interface DemoTab {
+  readonly query: string;
+  /** Services whose demo behaviour (data, fixtures, knobs) the tab's text and its lesson depend on. */
+  readonly services: readonly ServiceName[];
+}
+
+const DEMO_TABS: readonly DemoTab[] = [
+  { query: PARTIAL_FAILURE_QUERY, services: ['users', 'orders', 'notifications', 'products', 'inventory'] },
+  { query: DEFER_QUERY, services: ['users', 'orders', 'notifications'] },
+  // It places an order: never from a default tab against a real orders service.
+  { query: PLACE_ORDER_QUERY, services: ['users', 'orders', 'products'] },
+];
+
+/**
+ * The tabs GraphiQL opens on: the operator's default query, or the dashboard;
+ * then each demo tab whose services all come from the built-in demo upstreams
+ * (against real services, the `unlucky` user and the demo's knobs mean nothing).
+ */
+export function graphiqlTabs({ demoServices, defaultQuery }: { demoServices: readonly ServiceName[]; defaultQuery: string | undefined }): string[] {
+  const demoTabs = DEMO_TABS.filter((tab) => tab.services.every((service) => demoServices.includes(service)));
+  return [defaultQuery ?? DEFAULT_QUERY, ...demoTabs.map((tab) => tab.query)];
+}

@@ -5,7 +5,7 @@ import { loadGraphiQLAssets } from './assets.js';
 import { representationOf, respondWith, type Representation } from './delivery.js';
 import { renderGraphiQLPage } from './page.js';
 import type { GraphiQLPageOptions } from './page-options.js';
-import { DEFAULT_QUERY, DEFER_QUERY, PARTIAL_FAILURE_QUERY, PLACE_ORDER_QUERY } from './tabs.js';
+import { graphiqlTabs } from './tabs.js';
 
 /**
  * Serves GraphiQL from memory: the page at exactly the GraphQL endpoint to a
@@ -41,7 +41,7 @@ function pageOptions(config: GatewayConfig): Omit<GraphiQLPageOptions, 'workers'
   const traced = config.upstreamTrace !== 'off';
   return {
     title: 'Gateway',
-    tabs: [DEFAULT_QUERY, PARTIAL_FAILURE_QUERY, DEFER_QUERY, PLACE_ORDER_QUERY],
+    tabs: graphiqlTabs({ demoServices: config.demoServices, defaultQuery: config.graphiqlDefaultQuery }),
     headers: traced ? { [TRACE_HEADER]: '1' } : {},
     upstreamTrace: traced,
   };

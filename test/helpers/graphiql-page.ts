@@ -28,6 +28,12 @@ export function pageOptionsOf(html: string): GraphiQLPageOptions {
   return JSON.parse(found[1]!) as GraphiQLPageOptions;
 }
 
+/** The page's tabs, as a browser gets them. */
+export async function graphiqlTabsAt(url: string): Promise<readonly string[]> {
+  const page = await getPage(url);
+  if (page.status !== 200) throw new Error(`GraphiQL page: HTTP ${page.status}`);
+  return pageOptionsOf(page.body.toString()).tabs;
+}
 
 /** The README's nested query over 50 users, with its ids inline so that it runs from GraphiQL's editor alone. */
 export const NESTED_50_USERS = `{ users(ids: [${Array.from({ length: 50 }, (_, i) => `"${i + 1}"`).join(', ')}]) { name orders { id product { name stock { available } } } notifications { id } } }`;

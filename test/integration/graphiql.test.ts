@@ -1,9 +1,12 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import zlib from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SERVICE_NAMES } from '../../src/services/index.js';
 import { preferredEncoding } from '../../src/graphiql/delivery.js';
 import { DEFAULT_QUERY, DEFER_QUERY, PARTIAL_FAILURE_QUERY, PLACE_ORDER_QUERY } from '../../src/graphiql/tabs.js';
-import { getPage, pageOptionsOf, type PageAnswer } from '../helpers/graphiql-page.js';
+import { getPage, graphiqlTabsAt, pageOptionsOf, type PageAnswer } from '../helpers/graphiql-page.js';
 import { startGateway, type TestGateway } from '../helpers/gateway.js';
 
 describe('GraphiQL page delivery', () => {
@@ -90,9 +93,8 @@ describe('GraphiQL page delivery', () => {
     expect((await getPage(gw.url)).headers['cache-control']).toMatch(/no-cache/);
   });
 
-  it('opens on the example tabs, asks for the upstream trace and shows the "Upstream calls" panel', () => {
+  it('asks for the upstream trace and shows the "Upstream calls" panel', () => {
     const options = pageOptionsOf(identity.body.toString());
-    expect(options.tabs).toEqual([DEFAULT_QUERY, PARTIAL_FAILURE_QUERY, DEFER_QUERY, PLACE_ORDER_QUERY]);
     expect(options.headers).toEqual({ 'x-gateway-trace': '1' });
     expect(options.upstreamTrace).toBe(true);
   });
@@ -111,6 +113,48 @@ describe('GraphiQL with the trace switched off', () => {
       const options = pageOptionsOf((await getPage(gw.url)).body.toString());
       expect(options.headers).toEqual({});
       expect(options.upstreamTrace).toBe(false);
+    } finally {
+      await gw.close();
+    }
+  });
+});
+
+const ALL_TABS = [DEFAULT_QUERY, PARTIAL_FAILURE_QUERY, DEFER_QUERY, PLACE_ORDER_QUERY];
+
+/** Base URLs that are never called: the page alone is under test. */
+const REAL = (...services: string[]) => Object.fromEntries(services.map((name) => [`${name.toUpperCase()}_SERVICE_URL`, 'http://127.0.0.1:9/']));
+
+describe('GraphiQL tabs fit the services behind the gateway', () => {
+  it.each([
+    ['every service from the demo upstreams: the dashboard, the partial failure, @defer and placeOrder', {}, ALL_TABS],
+    ['every service real: only the dashboard', REAL(...SERVICE_NAMES), [DEFAULT_QUERY]],
+    ['inventory real: no partial failure (it shows stock), @defer and placeOrder still', REAL('inventory'), [DEFAULT_QUERY, DEFER_QUERY, PLACE_ORDER_QUERY]],
+    ['notifications real: placeOrder only', REAL('notifications'), [DEFAULT_QUERY, PLACE_ORDER_QUERY]],
+    ['orders real: no tab places an order there', REAL('orders'), [DEFAULT_QUERY]],
+    [
+      'every URL set, all named in DEMO_SERVICES (a cluster worker, or `npm run upstreams`): the demo tabs',
+      { ...REAL(...SERVICE_NAMES), DEMO_SERVICES: SERVICE_NAMES.join(',') },
+      ALL_TABS,
+    ],
+  ])('%s', async (_name, env, tabs) => {
+    const gw = await startGateway({ env });
+    try {
+      expect(await graphiqlTabsAt(gw.url)).toEqual(tabs);
+    } finally {
+      await gw.close();
+    }
+  });
+
+  it("GRAPHIQL_DEFAULT_QUERY: the operator's own first tab, kept inside the page's data whatever it holds", async () => {
+    const file = path.join(mkdtempSync(path.join(tmpdir(), 'graphiql-default-')), 'default.graphql');
+    const query = '# Ours. </script><script>alert(1)</script> <!--\nquery Mine { user(id: "42") { name } }\n';
+    writeFileSync(file, query);
+    const gw = await startGateway({ env: { ...REAL(...SERVICE_NAMES), GRAPHIQL_DEFAULT_QUERY: file } });
+    try {
+      const html = (await getPage(gw.url)).body.toString();
+      expect(pageOptionsOf(html).tabs).toEqual([query]);
+      expect(html).not.toContain('<script>alert(1)');
+      expect(html).not.toContain('<!--');
     } finally {
       await gw.close();
     }
