@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { callLabel, layoutWaterfall, type TracedCall } from '../../src/graphiql/browser/waterfall.js';
+import { callLabel, layoutWaterfall, serviceHue, type TracedCall } from '../../src/graphiql/browser/waterfall.js';
+import { SERVICE_NAMES } from '../../src/services/index.js';
 
 const call = (overrides: Partial<TracedCall>): TracedCall => ({
   service: 'users',
@@ -61,6 +62,12 @@ describe('the waterfall of upstream calls', () => {
       { failed: true, cache: undefined },
       { failed: false, cache: 'stale' },
     ]);
+  });
+
+  it("gives each of the gateway's services a colour of its own, none red", () => {
+    const hues = SERVICE_NAMES.map(serviceHue);
+    expect(new Set(hues).size).toBe(SERVICE_NAMES.length);
+    expect(hues.every((hue) => hue >= 30 && hue <= 330)).toBe(true);
   });
 
   it('tells a part without a trace from a part without calls', () => {

@@ -1,5 +1,5 @@
 import type { GraphiQLPlugin } from '@graphiql/react';
-import { useMemo, useSyncExternalStore } from 'react';
+import { useMemo, useSyncExternalStore, type CSSProperties } from 'react';
 import type { UpstreamCallsStore } from './upstream-calls-store.js';
 import { layoutWaterfall, type WaterfallBar, type WaterfallGroup } from './waterfall.js';
 
@@ -40,8 +40,8 @@ function Part({ group }: { group: WaterfallGroup }) {
       <h3>{group.title}</h3>
       {!group.traced && <p className="upstream-calls-note">No trace in this part (UPSTREAM_TRACE is off, or the request was refused).</p>}
       {group.traced && group.services.length === 0 && <p className="upstream-calls-note">No REST call ended in this part.</p>}
-      {group.services.map(({ service, bars }) => (
-        <div key={service} className="upstream-calls-service" data-service={service}>
+      {group.services.map(({ service, hue, bars }) => (
+        <div key={service} className="upstream-calls-service" data-service={service} style={{ '--upstream-bar': `hsl(${hue} 60% 48%)` } as CSSProperties}>
           <h4>{service}</h4>
           {bars.map((bar, index) => (
             <Bar key={index} bar={bar} />

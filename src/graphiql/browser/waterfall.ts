@@ -31,6 +31,8 @@ export interface WaterfallBar {
 
 export interface WaterfallService {
   readonly service: string;
+  /** The colour of its bars: the same for a service in every drawing, never red (failures are). */
+  readonly hue: number;
   readonly bars: readonly WaterfallBar[];
 }
 
@@ -65,7 +67,14 @@ function byService(calls: readonly TracedCall[], spanMs: number): WaterfallServi
     bars.push(barOf(call, spanMs));
     services.set(call.service, bars);
   }
-  return [...services].map(([service, bars]) => ({ service, bars }));
+  return [...services].map(([service, bars]) => ({ service, hue: serviceHue(service), bars }));
+}
+
+/** One of ten hues 30 degrees apart, from 30 to 300, by a hash of the name: no list of services to keep here. */
+export function serviceHue(service: string): number {
+  let hash = 0;
+  for (const char of service) hash = (hash * 31 + char.charCodeAt(0)) >>> 0;
+  return 30 + (hash % 10) * 30;
 }
 
 function barOf(call: TracedCall, spanMs: number): WaterfallBar {
