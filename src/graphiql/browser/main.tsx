@@ -23,7 +23,6 @@ const store = new UpstreamCallsStore();
 const upstreamCalls = upstreamCallsPlugin(store);
 const fetcher = traceUpstreamCalls(createGraphiQLFetcher({ url: location.pathname, headers: { ...options.headers } }), store);
 
-document.title = options.title;
 createRoot(document.getElementById('graphiql')!).render(
   <GraphiQL
     fetcher={fetcher}
