@@ -13,6 +13,8 @@ COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund
 COPY tsconfig.json tsconfig.build.json ./
 COPY src ./src
+# The GraphiQL page's bundle (dist/graphiql-assets/) is built from the dev dependencies, here only.
+COPY scripts/build-graphiql.ts ./scripts/
 RUN npm run build
 
 FROM node:20-bookworm-slim

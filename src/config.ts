@@ -6,6 +6,7 @@
  */
 import { availableParallelism } from 'node:os';
 import { ConfigError, deepFreeze, present, readBoolean, readDuration, readInteger, readOrigins, readUrl, readWord, type Env } from './env-readers.js';
+import { loadDefaultQuery } from './graphiql/default-query.js';
 import { NEVER_FORWARDED } from './security/forward-headers.js';
 import { loadTrustedDocuments, type TrustedDocuments } from './security/trusted-documents.js';
 import { SERVICES, SERVICE_NAMES, type Service, type ServiceName } from './services/index.js';
@@ -49,6 +50,13 @@ export interface ServiceConfig<U extends URL | undefined = URL> {
 export interface Config<U extends URL | undefined = URL | undefined> {
   readonly port: number;
   readonly graphiql: boolean;
+  /** GraphiQL's first tab, from the GRAPHIQL_DEFAULT_QUERY file; `undefined`: the dashboard. */
+  readonly graphiqlDefaultQuery: string | undefined;
+  /**
+   * Services answered by the built-in demo upstreams: those without a URL, and those DEMO_SERVICES names (the
+   * cluster primary names its own for its workers). GraphiQL shows the demo tabs only over these.
+   */
+  readonly demoServices: readonly ServiceName[];
   readonly introspection: boolean;
   /** Also serve `/subgraph`, an Apollo Federation v2 subgraph of the same schema, for a federation router. */
   readonly federation: boolean;
@@ -150,6 +158,8 @@ export function loadConfig(env: Env): Config {
   return deepFreeze({
     port: readInteger(env, 'PORT', 4000, { min: 0, max: 65_535 }),
     graphiql: readBoolean(env, 'GRAPHIQL', true),
+    graphiqlDefaultQuery: readFile(env, 'GRAPHIQL_DEFAULT_QUERY', loadDefaultQuery),
+    demoServices: readDemoServices(env, 'DEMO_SERVICES', services),
     introspection: readBoolean(env, 'INTROSPECTION', true),
     federation: readFederation(env, 'FEDERATION', security),
     requestTimeoutMs: readDuration(env, 'REQUEST_TIMEOUT_MS', 8000, { min: 1 }),
@@ -179,7 +189,7 @@ function readFederation(env: Env, name: string, security: SecurityConfig): boole
 }
 
 function readSecurityConfig(env: Env): SecurityConfig {
-  const trustedDocuments = readTrustedDocuments(env, 'PERSISTED_OPERATIONS');
+  const trustedDocuments = readFile(env, 'PERSISTED_OPERATIONS', loadTrustedDocuments);
   const allowArbitraryOperations = readBoolean(env, 'ALLOW_ARBITRARY_OPERATIONS', true);
   if (!allowArbitraryOperations && !trustedDocuments) {
     throw new ConfigError('ALLOW_ARBITRARY_OPERATIONS: "false" needs PERSISTED_OPERATIONS (the manifest of the operations to allow)');
@@ -349,6 +359,13 @@ export function withUpstreamUrls(
   return deepFreeze({ ...config, services });
 }
 
+function readDemoServices(env: Env, name: string, services: Record<ServiceName, ServiceConfig<URL | undefined>>): ServiceName[] {
+  const named = (present(env, name) ?? '').toLowerCase().split(',').map((part) => part.trim()).filter(Boolean);
+  const unknown = named.find((service) => !(SERVICE_NAMES as readonly string[]).includes(service));
+  if (unknown !== undefined) throw new ConfigError(`${name}: ${JSON.stringify(unknown)} is not a service; expected some of ${SERVICE_NAMES.join(', ')}`);
+  return SERVICE_NAMES.filter((service) => services[service].baseUrl === undefined || named.includes(service));
+}
+
 export function servicesWithoutUrl(config: Config): ServiceName[] {
   return SERVICE_NAMES.filter((name) => config.services[name].baseUrl === undefined);
 }
@@ -368,11 +385,12 @@ function readHeaderNames(env: Env, name: string): string[] {
   return names;
 }
 
-function readTrustedDocuments(env: Env, name: string): TrustedDocuments | undefined {
+/** A setting that names a file, read (and checked by `load`) at start-up. */
+function readFile<T>(env: Env, name: string, load: (path: string) => T): T | undefined {
   const path = present(env, name);
   if (path === undefined) return undefined;
   try {
-    return loadTrustedDocuments(path);
+    return load(path);
   } catch (error) {
     throw new ConfigError(`${name}: ${path}: ${error instanceof Error ? error.message : String(error)}`);
   }

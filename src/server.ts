@@ -1,5 +1,4 @@
 import { useDeferStream } from '@graphql-yoga/plugin-defer-stream';
-import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
 import type { RequestListener } from 'node:http';
 import { NoSchemaIntrospectionCustomRule } from 'graphql';
 import { createYoga, type Plugin, type YogaServerInstance } from 'graphql-yoga';
@@ -10,15 +9,14 @@ import { createContextFactory, requestIdOf, type RequestState } from './context.
 import { GRAPHQL_PATH, SUBGRAPH_PATH } from './endpoints.js';
 import { useRouterVisibleErrors } from './errors/use-router-visible-errors.js';
 import { useUpstreamErrors } from './errors/use-upstream-errors.js';
-import { graphiqlOptions } from './graphiql.js';
-import { useGraphiQLDelivery } from './graphiql-delivery.js';
+import { useGraphiQLPage } from './graphiql/use-graphiql.js';
 import type { ServiceClients } from './loaders/index.js';
 import { createLogger, type Logger } from './logger.js';
 import { createObservability, inFlightOf, type ObservabilityOptions } from './observability/index.js';
 import { breakerLog } from './observability/logging.js';
 import { gatewaySchema, subgraphSchema } from './schema/index.js';
 import { useUpstreamTrace } from './trace/use-upstream-trace.js';
-import { graphiqlAt, useExactEndpoint } from './security/exact-endpoint.js';
+import { useExactEndpoint } from './security/exact-endpoint.js';
 import { gatewaySecurity } from './security/index.js';
 import { createUpstreamHttp } from './upstream/http.js';
 import type { CallObserver } from './upstream/observe.js';
@@ -82,9 +80,9 @@ export function createGateway(config: GatewayConfig, options: GatewayOptions = {
     ...common,
     schema: gatewaySchema(),
     graphqlEndpoint: GRAPHQL_PATH,
-    graphiql: config.graphiql ? graphiqlAt(GRAPHQL_PATH, graphiqlOptions(config.upstreamTrace)) : false,
-    renderGraphiQL,
-    plugins: [...plugins(GRAPHQL_PATH), ...(config.graphiql ? [useGraphiQLDelivery()] : [])],
+    // GraphiQL is ours (useGraphiQLPage): served from memory, at exactly this path, with the upstream-calls panel.
+    graphiql: false,
+    plugins: [...(config.graphiql ? [useGraphiQLPage(config, { endpoint: GRAPHQL_PATH })] : []), ...plugins(GRAPHQL_PATH)],
   });
   const subgraph = config.federation
     ? createYoga<Record<string, unknown>, RequestState>({

@@ -46,7 +46,8 @@ export async function runPrimary({ config, logger, demo }: PrimaryOptions): Prom
   let stopping = false;
 
   const fork = () => {
-    const worker = cluster.fork(env);
+    // With every URL set, a worker could not tell the demo's services from real ones (GraphiQL's demo tabs).
+    const worker = cluster.fork({ ...env, DEMO_SERVICES: config.demoServices.join(',') });
     worker.on('listening', () => listening.add(worker));
     worker.on('message', (message: MetricsRequest) => {
       if (message?.type !== METRICS_REQUEST) return;

@@ -1,4 +1,4 @@
-import type { GraphiQLOptions, Plugin } from 'graphql-yoga';
+import type { Plugin } from 'graphql-yoga';
 
 /**
  * GraphQL runs at exactly one path. Yoga also treats any URL that ends with
@@ -13,9 +13,4 @@ export function useExactEndpoint(endpoint: string): Plugin {
       if (url.pathname !== endpoint) endResponse(new fetchAPI.Response(null, { status: 404 }));
     },
   };
-}
-
-/** GraphiQL at exactly `endpoint`: Yoga's GraphiQL plugin runs before any of ours and matches paths as loosely. */
-export function graphiqlAt(endpoint: string, options: GraphiQLOptions): (request: Request) => GraphiQLOptions | false {
-  return (request) => new URL(request.url).pathname === endpoint && options;
 }

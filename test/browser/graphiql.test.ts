@@ -1,27 +1,42 @@
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { chromium, type BrowserContext } from 'playwright-core';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startGateway, type TestGateway } from '../helpers/gateway.js';
+import { NESTED_50_USERS } from '../helpers/graphiql-page.js';
 
 /**
  * A person opening GraphiQL with no internet: Debian's Chromium, headless,
- * with every request that is not for loopback refused. It runs the default
- * tab's query and the result panel must show the dashboard.
+ * with every request refused that is not for the gateway itself. They run
+ * the dashboard, the nested 50-user query and the @defer tab, and the
+ * "Upstream calls" panel draws each REST call as a bar.
  */
 const CHROMIUM = '/usr/bin/chromium';
-const SCREENSHOT = 'test-output/graphiql.png';
+const SCREENSHOTS = 'test-output';
+const FIVE_SERVICES = ['inventory', 'notifications', 'orders', 'products', 'users'];
+
+interface DrawnBar {
+  readonly part: string;
+  readonly service: string;
+  readonly startMs: number;
+  readonly endMs: number;
+  readonly failed: boolean;
+  readonly label: string;
+}
 
 describe('GraphiQL in a browser with no internet', () => {
   let gw: TestGateway;
   let context: BrowserContext;
+  let page: Page;
   let profile: string;
   const refused: string[] = [];
+  const pageErrors: string[] = [];
 
   beforeAll(async () => {
     if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install -y chromium (.ci/run does it)`);
     gw = await startGateway();
+    const gateway = new URL(gw.url).origin;
     profile = mkdtempSync(path.join(tmpdir(), 'graphiql-chromium-'));
     context = await chromium.launchPersistentContext(profile, {
       executablePath: CHROMIUM,
@@ -41,13 +56,16 @@ describe('GraphiQL in a browser with no internet', () => {
     });
     await context.route('**/*', (route) => {
       const url = new URL(route.request().url());
-      if (['http:', 'https:', 'ws:', 'wss:'].includes(url.protocol) && !['127.0.0.1', 'localhost', '[::1]'].includes(url.hostname)) {
+      if (['http:', 'https:', 'ws:', 'wss:'].includes(url.protocol) && url.origin !== gateway) {
         refused.push(url.href);
         return route.abort('internetdisconnected');
       }
       return route.continue();
     });
-  }, 60_000);
+    page = await context.newPage();
+    page.on('pageerror', (error) => pageErrors.push(error.message));
+    await page.goto(gw.url, { waitUntil: 'load', timeout: 60_000 });
+  }, 90_000);
 
   afterAll(async () => {
     await context?.close();
@@ -55,22 +73,77 @@ describe('GraphiQL in a browser with no internet', () => {
     if (profile) rmSync(profile, { recursive: true, force: true });
   });
 
-  it('runs the default query and shows the dashboard in the result panel', { timeout: 90_000 }, async () => {
-    const page = await context.newPage();
-    await page.goto(gw.url, { waitUntil: 'load', timeout: 60_000 });
-
+  it('the dashboard: the result, and one bar per service in the "Upstream calls" panel, opened at once', { timeout: 60_000 }, async () => {
     await expect.poll(() => page.locator('.graphiql-tab').count(), { timeout: 30_000 }).toBe(4);
-    await page.locator('.graphiql-execute-button').click();
+    const bars = await runAndDraw(page, 'Grace Lovelace', 5);
+    expect((await responseText(page))).toContain('grace.lovelace.1@example.com');
+    expect(bars.map((bar) => bar.service).sort()).toEqual(FIVE_SERVICES);
+    expect(new Set(bars.map((bar) => bar.part))).toEqual(new Set(['Response']));
+    expect(bars.some((bar) => bar.failed)).toBe(false);
+    await screenshot(page, 'graphiql-dashboard');
+  });
 
-    // Monaco draws spaces as no-break spaces.
-    const resultText = async () => (await page.locator('.graphiql-response').innerText()).replace(/\u00a0/g, ' ');
-    await expect.poll(resultText, { timeout: 30_000 }).toContain('Grace Lovelace');
-    const text = await resultText();
-    expect(text).toContain('"dashboard"');
-    expect(text).toContain('grace.lovelace.1@example.com');
+  it('the nested 50-user query: five bars in two waves, products and inventory after the orders that name them', { timeout: 60_000 }, async () => {
+    await replaceQuery(page, NESTED_50_USERS);
+    const bars = await runAndDraw(page, '"users"', 5);
+    expect(bars.map((bar) => bar.service).sort()).toEqual(FIVE_SERVICES);
+    const of = (service: string) => bars.find((bar) => bar.service === service)!;
+    expect(of('users').label).toContain('50 keys');
+    for (const second of ['products', 'inventory']) {
+      expect(of(second).startMs).toBeGreaterThanOrEqual(of('orders').endMs - 1); // whole milliseconds
+      for (const first of ['users', 'orders', 'notifications']) expect(of(second).startMs).toBeGreaterThan(of(first).startMs);
+    }
+    await screenshot(page, 'graphiql-nested-50-users');
+  });
 
-    mkdirSync(path.dirname(SCREENSHOT), { recursive: true });
-    await page.screenshot({ path: SCREENSHOT, fullPage: true });
+  it('the @defer tab: the deferred part drawn as a group of its own', { timeout: 60_000 }, async () => {
+    await page.locator('.graphiql-tab').nth(2).click();
+    const bars = await runAndDraw(page, '"notifications"', 3);
+    expect(bars.map((bar) => [bar.part, bar.service]).sort()).toEqual([
+      ['@defer "notifications" at dashboard', 'notifications'],
+      ['Response', 'orders'],
+      ['Response', 'users'],
+    ]);
+    await screenshot(page, 'graphiql-defer');
     expect(refused).toEqual([]);
+    expect(pageErrors).toEqual([]);
   });
 });
+
+/** Runs the active tab and waits until its result shows `expected` and the panel has drawn `count` bars. */
+async function runAndDraw(page: Page, expected: string, count: number): Promise<DrawnBar[]> {
+  await page.locator('.graphiql-execute-button').click();
+  await expect.poll(() => responseText(page), { timeout: 30_000 }).toContain(expected);
+  await expect.poll(() => page.locator('.upstream-calls[data-status="done"] .upstream-call').count(), { timeout: 30_000 }).toBe(count);
+  return page.locator('.upstream-call').evaluateAll((elements) =>
+    elements.map((element) => ({
+      part: element.closest('.upstream-calls-part')!.getAttribute('data-part')!,
+      service: element.getAttribute('data-service')!,
+      startMs: Number(element.getAttribute('data-start-ms')),
+      endMs: Number(element.getAttribute('data-end-ms')),
+      failed: element.hasAttribute('data-failed'),
+      label: element.textContent ?? '',
+    })),
+  );
+}
+
+async function responseText(page: Page): Promise<string> {
+  // Monaco draws spaces as no-break spaces.
+  return (await page.locator('.graphiql-response').innerText()).replace(/\u00a0/g, ' ');
+}
+
+/** Pastes over the operation editor's text, as a person would (typed, Monaco would add closing brackets of its own). */
+async function replaceQuery(page: Page, query: string): Promise<void> {
+  await page.locator('.graphiql-query-editor .monaco-editor').click();
+  await page.keyboard.press('Control+A');
+  await page.locator('.graphiql-query-editor textarea').evaluate((textarea, text) => {
+    const clipboardData = new DataTransfer();
+    clipboardData.setData('text/plain', text);
+    textarea.dispatchEvent(new ClipboardEvent('paste', { clipboardData, bubbles: true, cancelable: true }));
+  }, query);
+}
+
+async function screenshot(page: Page, name: string): Promise<void> {
+  mkdirSync(SCREENSHOTS, { recursive: true });
+  await page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`), fullPage: true });
+}

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ClientDashboardDocument } from '../../examples/client/dashboard.js';
-import { DEFAULT_QUERY, DEFER_QUERY, PARTIAL_FAILURE_QUERY } from '../../src/graphiql.js';
+import { DEFAULT_QUERY, DEFER_QUERY, PARTIAL_FAILURE_QUERY } from '../../src/graphiql/tabs.js';
 import type { ServiceName } from '../../src/services/index.js';
 import { postIncremental } from '../helpers/incremental.js';
 import { callCounts, startGateway, type TestGateway } from '../helpers/gateway.js';

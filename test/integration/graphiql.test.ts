@@ -1,89 +1,102 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
-import http from 'node:http';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import zlib from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEFAULT_QUERY, DEFER_QUERY, PARTIAL_FAILURE_QUERY, PLACE_ORDER_QUERY } from '../../src/graphiql.js';
-import { preferredEncoding } from '../../src/graphiql-delivery.js';
+import { SERVICE_NAMES } from '../../src/services/index.js';
+import { preferredEncoding } from '../../src/graphiql/delivery.js';
+import { DEFAULT_QUERY, DEFER_QUERY, PARTIAL_FAILURE_QUERY, PLACE_ORDER_QUERY } from '../../src/graphiql/tabs.js';
+import { getPage, graphiqlTabsAt, pageOptionsOf, type PageAnswer } from '../helpers/graphiql-page.js';
 import { startGateway, type TestGateway } from '../helpers/gateway.js';
-
-interface RawAnswer {
-  readonly status: number;
-  readonly headers: http.IncomingHttpHeaders;
-  /** The bytes on the wire, before any decoding. */
-  readonly body: Buffer;
-}
-
-/** A browser's page view, with node:http so that the compressed bytes can be counted as sent. */
-function getPage(url: string, headers: Record<string, string>): Promise<RawAnswer> {
-  return new Promise((resolve, reject) => {
-    const request = http.get(url, { headers: { accept: 'text/html,application/xhtml+xml', ...headers } }, (response) => {
-      const chunks: Buffer[] = [];
-      response.on('data', (chunk: Buffer) => chunks.push(chunk));
-      response.on('end', () => resolve({ status: response.statusCode ?? 0, headers: response.headers, body: Buffer.concat(chunks) }));
-      response.on('error', reject);
-    });
-    request.on('error', reject);
-  });
-}
 
 describe('GraphiQL page delivery', () => {
   let gw: TestGateway;
-  let identity: RawAnswer;
+  let identity: PageAnswer;
+  let assets: string[];
   beforeAll(async () => {
     gw = await startGateway();
     identity = await getPage(gw.url, {});
+    const html = identity.body.toString();
+    const linked = [...html.matchAll(/(?:href|src)="([^"]+\/assets\/[^"]+)"/g)].map((match) => match[1]!);
+    assets = [...linked, ...Object.values(pageOptionsOf(html).workers)].map((asset) => new URL(asset, gw.url).href);
   });
   afterAll(() => gw.close());
 
-  it('serves the offline page (scripts inline, nothing from a CDN) uncompressed to a client that accepts no encoding', () => {
+  it('serves a page of a few kB whose stylesheet, script and workers all come from the gateway (nothing from a CDN)', () => {
     expect(identity.status).toBe(200);
     expect(identity.headers['content-type']).toBe('text/html; charset=utf-8');
-    expect(identity.headers['content-encoding']).toBeUndefined();
     expect(Number(identity.headers['content-length'])).toBe(identity.body.length);
-    expect(identity.body.length).toBeGreaterThan(5_000_000);
-    expect(identity.body.toString()).not.toMatch(/<script[^>]+src=["']https?:/);
-    expect(identity.body.toString()).not.toMatch(/<link[^>]+href=["']https?:/);
+    expect(identity.body.length).toBeLessThan(10_000);
+    const html = identity.body.toString();
+    expect(html).not.toMatch(/<(script|link)[^>]+(src|href)=["']https?:/);
+    expect(assets.slice(0, 2).map((asset) => new URL(asset).pathname)).toEqual([
+      expect.stringMatching(/^\/graphql\/assets\/graphiql-\w+\.css$/),
+      expect.stringMatching(/^\/graphql\/assets\/graphiql-\w+\.js$/),
+    ]);
+    expect(pageOptionsOf(html).workers).toEqual({
+      editor: expect.stringMatching(/^\/graphql\/assets\/editor\.worker-\w+\.js$/),
+      json: expect.stringMatching(/^\/graphql\/assets\/json\.worker-\w+\.js$/),
+      graphql: expect.stringMatching(/^\/graphql\/assets\/graphql\.worker-\w+\.js$/),
+    });
+  });
+
+  it('serves every asset the page names, as JavaScript or CSS, cacheable for good (its name changes with its content)', async () => {
+    for (const asset of assets) {
+      const answer = await getPage(asset);
+      expect(answer.status).toBe(200);
+      expect(answer.headers['content-type']).toMatch(asset.endsWith('.css') ? /^text\/css/ : /^text\/javascript/);
+      expect(answer.headers['cache-control']).toBe('public, max-age=31536000, immutable');
+      expect(answer.body.length).toBeGreaterThan(10_000);
+    }
+    expect((await getPage(new URL('/graphql/assets/graphiql-NOPE.js', gw.url).href)).status).toBe(404);
   });
 
   it.each([
     ['br', (body: Buffer) => zlib.brotliDecompressSync(body)],
     ['gzip', (body: Buffer) => zlib.gunzipSync(body)],
-  ] as const)('sends it %s-compressed to a browser that accepts it, a fraction of the size', { timeout: 30_000 }, async (encoding, decode) => {
-    const page = await getPage(gw.url, { 'accept-encoding': encoding === 'br' ? 'gzip, deflate, br, zstd' : 'gzip, deflate' });
-
-    expect(page.status).toBe(200);
-    expect(page.headers['content-encoding']).toBe(encoding);
-    expect(page.headers.vary).toMatch(/accept-encoding/i);
-    expect(Number(page.headers['content-length'])).toBe(page.body.length);
-    expect(page.body.length).toBeLessThan(identity.body.length / 3);
-    expect(decode(page.body).equals(identity.body)).toBe(true);
-
+  ] as const)('sends the page and its script %s-compressed to a browser that accepts it, a fraction of the size', async (encoding, decode) => {
+    const acceptEncoding = encoding === 'br' ? 'gzip, deflate, br, zstd' : 'gzip, deflate';
+    const script = assets.find((asset) => asset.endsWith('.js'))!;
+    const sizes: Record<string, { sent: number; raw: number }> = {};
+    for (const url of [gw.url, script]) {
+      const raw = await getPage(url);
+      const sent = await getPage(url, { 'accept-encoding': acceptEncoding });
+      expect(sent.status).toBe(200);
+      expect(sent.headers['content-encoding']).toBe(encoding);
+      expect(sent.headers.vary).toMatch(/accept-encoding/i);
+      expect(Number(sent.headers['content-length'])).toBe(sent.body.length);
+      expect(sent.body.length).toBeLessThan(raw.body.length / 2);
+      expect(decode(sent.body).equals(raw.body)).toBe(true);
+      sizes[url === gw.url ? 'page' : 'script'] = { sent: sent.body.length, raw: raw.body.length };
+    }
     mkdirSync('test-output', { recursive: true });
-    writeFileSync(`test-output/graphiql-bytes-${encoding}.json`, `${JSON.stringify({ encoding, sent: page.body.length, raw: identity.body.length }, null, 2)}\n`);
+    writeFileSync(`test-output/graphiql-bytes-${encoding}.json`, `${JSON.stringify({ encoding, ...sizes }, null, 2)}\n`);
   });
 
-  it('is cacheable: a strong ETag per encoding and Cache-Control; a repeat view with If-None-Match is a 304 with no body', async () => {
-    const first = await getPage(gw.url, { 'accept-encoding': 'br' });
-    const etag = first.headers.etag!;
-    expect(etag).toMatch(/^"[\w-]+-br"$/);
-    expect(identity.headers.etag).not.toBe(etag);
-    expect(first.headers['cache-control']).toMatch(/no-cache/);
+  it('is cacheable: a strong ETag per encoding; a repeat view with If-None-Match is a 304 with no body', async () => {
+    for (const url of [gw.url, assets[0]!]) {
+      const first = await getPage(url, { 'accept-encoding': 'br' });
+      const etag = first.headers.etag!;
+      expect(etag).toMatch(/^"[\w.-]+-br"$/);
+      expect((await getPage(url)).headers.etag).not.toBe(etag);
 
-    const repeat = await getPage(gw.url, { 'accept-encoding': 'br', 'if-none-match': etag });
-    expect(repeat.status).toBe(304);
-    expect(repeat.body.length).toBe(0);
-    expect(repeat.headers.etag).toBe(etag);
+      const repeat = await getPage(url, { 'accept-encoding': 'br', 'if-none-match': etag });
+      expect(repeat.status).toBe(304);
+      expect(repeat.body.length).toBe(0);
+      expect(repeat.headers.etag).toBe(etag);
 
-    // Another encoding's tag does not match: the browser gets this encoding's bytes.
-    const other = await getPage(gw.url, { 'accept-encoding': 'gzip', 'if-none-match': etag });
-    expect(other.status).toBe(200);
-    expect(other.headers['content-encoding']).toBe('gzip');
+      // Another encoding's tag does not match: the browser gets this encoding's bytes.
+      const other = await getPage(url, { 'accept-encoding': 'gzip', 'if-none-match': etag });
+      expect(other.status).toBe(200);
+      expect(other.headers['content-encoding']).toBe('gzip');
+    }
+    expect((await getPage(gw.url)).headers['cache-control']).toMatch(/no-cache/);
   });
 
-  it('opens on the example tabs, and asks for the upstream trace', () => {
-    const page = identity.body.toString();
-    for (const query of [DEFAULT_QUERY, PARTIAL_FAILURE_QUERY, DEFER_QUERY, PLACE_ORDER_QUERY]) expect(page).toContain(JSON.stringify(query).slice(1, -1));
-    expect(page).toContain('"additionalHeaders":{"x-gateway-trace":"1"}');
+  it('asks for the upstream trace and shows the "Upstream calls" panel', () => {
+    const options = pageOptionsOf(identity.body.toString());
+    expect(options.headers).toEqual({ 'x-gateway-trace': '1' });
+    expect(options.upstreamTrace).toBe(true);
   });
 
   it('leaves GraphQL responses alone', async () => {
@@ -94,11 +107,54 @@ describe('GraphiQL page delivery', () => {
 });
 
 describe('GraphiQL with the trace switched off', () => {
-  it('does not ask for it', async () => {
+  it('neither asks for it nor shows the panel', async () => {
     const gw = await startGateway({ env: { UPSTREAM_TRACE: 'off' } });
     try {
-      const page = await getPage(gw.url, {});
-      expect(page.body.toString()).not.toContain('x-gateway-trace');
+      const options = pageOptionsOf((await getPage(gw.url)).body.toString());
+      expect(options.headers).toEqual({});
+      expect(options.upstreamTrace).toBe(false);
+    } finally {
+      await gw.close();
+    }
+  });
+});
+
+const ALL_TABS = [DEFAULT_QUERY, PARTIAL_FAILURE_QUERY, DEFER_QUERY, PLACE_ORDER_QUERY];
+
+/** Base URLs that are never called: the page alone is under test. */
+const REAL = (...services: string[]) => Object.fromEntries(services.map((name) => [`${name.toUpperCase()}_SERVICE_URL`, 'http://127.0.0.1:9/']));
+
+describe('GraphiQL tabs fit the services behind the gateway', () => {
+  it.each([
+    ['every service from the demo upstreams: the dashboard, the partial failure, @defer and placeOrder', {}, ALL_TABS],
+    ['every service real: only the dashboard', REAL(...SERVICE_NAMES), [DEFAULT_QUERY]],
+    ['inventory real: no partial failure (it shows stock), @defer and placeOrder still', REAL('inventory'), [DEFAULT_QUERY, DEFER_QUERY, PLACE_ORDER_QUERY]],
+    ['notifications real: placeOrder only', REAL('notifications'), [DEFAULT_QUERY, PLACE_ORDER_QUERY]],
+    ['orders real: no tab places an order there', REAL('orders'), [DEFAULT_QUERY]],
+    [
+      'every URL set, all named in DEMO_SERVICES (a cluster worker, or `npm run upstreams`): the demo tabs',
+      { ...REAL(...SERVICE_NAMES), DEMO_SERVICES: SERVICE_NAMES.join(',') },
+      ALL_TABS,
+    ],
+  ])('%s', async (_name, env, tabs) => {
+    const gw = await startGateway({ env });
+    try {
+      expect(await graphiqlTabsAt(gw.url)).toEqual(tabs);
+    } finally {
+      await gw.close();
+    }
+  });
+
+  it("GRAPHIQL_DEFAULT_QUERY: the operator's own first tab, kept inside the page's data whatever it holds", async () => {
+    const file = path.join(mkdtempSync(path.join(tmpdir(), 'graphiql-default-')), 'default.graphql');
+    const query = '# Ours. </script><script>alert(1)</script> <!--\nquery Mine { user(id: "42") { name } }\n';
+    writeFileSync(file, query);
+    const gw = await startGateway({ env: { ...REAL(...SERVICE_NAMES), GRAPHIQL_DEFAULT_QUERY: file } });
+    try {
+      const html = (await getPage(gw.url)).body.toString();
+      expect(pageOptionsOf(html).tabs).toEqual([query]);
+      expect(html).not.toContain('<script>alert(1)');
+      expect(html).not.toContain('<!--');
     } finally {
       await gw.close();
     }
@@ -161,11 +217,13 @@ describe('preferredEncoding', () => {
 });
 
 describe('GRAPHIQL=false', () => {
-  it('serves no GraphiQL page', async () => {
+  it('serves no GraphiQL page and no asset', async () => {
     const off = await startGateway({ env: { GRAPHIQL: 'false' } });
     try {
       const response = await fetch(off.url, { headers: { accept: 'text/html' } });
       expect(await response.text()).not.toContain('graphiql');
+      const assets = await fetch(new URL('/graphql/assets/manifest.json', off.url));
+      expect(assets.status).toBe(404);
     } finally {
       await off.close();
     }

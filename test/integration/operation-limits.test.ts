@@ -1,7 +1,7 @@
 import { getIntrospectionQuery } from 'graphql';
 import { describe, expect, it } from 'vitest';
 import { ClientDashboardDocument } from '../../examples/client/dashboard.js';
-import { DEFAULT_QUERY, DEFER_QUERY, PARTIAL_FAILURE_QUERY } from '../../src/graphiql.js';
+import { DEFAULT_QUERY, DEFER_QUERY, PARTIAL_FAILURE_QUERY } from '../../src/graphiql/tabs.js';
 import { FAST_MS, listAmplificationQuery, totalCalls, userIds } from '../helpers/attacks.js';
 import { startGateway } from '../helpers/gateway.js';
 

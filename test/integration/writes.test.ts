@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { createDemoData } from '../../src/demo/data.js';
-import { PLACE_ORDER_QUERY } from '../../src/graphiql.js';
+import { PLACE_ORDER_QUERY } from '../../src/graphiql/tabs.js';
 import { startGateway, type TestGateway } from '../helpers/gateway.js';
 import { rawRequest } from '../helpers/raw-http.js';
 

@@ -1,7 +1,5 @@
-import type { GraphiQLOptions } from 'graphql-yoga';
-import type { UpstreamTraceMode } from './config.js';
-import { DEMO_UNLUCKY_USER_ID } from './demo/data.js';
-import { TRACE_HEADER } from './trace/use-upstream-trace.js';
+import { DEMO_UNLUCKY_USER_ID } from '../demo/data.js';
+import type { ServiceName } from '../services/index.js';
 
 /** What GraphiQL opens on: a query that shows the graph's point, the dashboard. */
 export const DEFAULT_QUERY = /* GraphQL */ `# One request, five REST services, fetched concurrently and batched.
@@ -132,16 +130,25 @@ mutation PlaceOrder($key: String = "graphiql-example-1") {
 }
 `;
 
+interface DemoTab {
+  readonly query: string;
+  /** Services whose demo behaviour (data, fixtures, knobs) the tab's text and its lesson depend on. */
+  readonly services: readonly ServiceName[];
+}
+
+const DEMO_TABS: readonly DemoTab[] = [
+  { query: PARTIAL_FAILURE_QUERY, services: ['users', 'orders', 'notifications', 'products', 'inventory'] },
+  { query: DEFER_QUERY, services: ['users', 'orders', 'notifications'] },
+  // It places an order: never from a default tab against a real orders service.
+  { query: PLACE_ORDER_QUERY, services: ['users', 'orders', 'products'] },
+];
+
 /**
- * GraphiQL's settings. The tabs are used until a person's own tabs are
- * stored in the browser. When the operator allows the upstream trace,
- * GraphiQL always asks for it.
+ * The tabs GraphiQL opens on: the operator's default query, or the dashboard;
+ * then each demo tab whose services all come from the built-in demo upstreams
+ * (against real services, the `unlucky` user and the demo's knobs mean nothing).
  */
-export function graphiqlOptions(traceMode: UpstreamTraceMode): GraphiQLOptions {
-  return {
-    title: 'Gateway',
-    defaultQuery: DEFAULT_QUERY,
-    defaultTabs: [{ query: DEFAULT_QUERY }, { query: PARTIAL_FAILURE_QUERY }, { query: DEFER_QUERY }, { query: PLACE_ORDER_QUERY }],
-    ...(traceMode === 'off' ? {} : { additionalHeaders: { [TRACE_HEADER]: '1' } }),
-  };
+export function graphiqlTabs({ demoServices, defaultQuery }: { demoServices: readonly ServiceName[]; defaultQuery: string | undefined }): string[] {
+  const demoTabs = DEMO_TABS.filter((tab) => tab.services.every((service) => demoServices.includes(service)));
+  return [defaultQuery ?? DEFAULT_QUERY, ...demoTabs.map((tab) => tab.query)];
 }
