@@ -42,6 +42,8 @@ export interface ServiceConfig<U extends URL | undefined = URL> {
   readonly breaker: BreakerSettings | undefined;
   /** Client headers (lower case) this service receives; no other client header reaches it. */
   readonly forwardHeaders: readonly string[];
+  /** Keep its answers as its `Cache-Control` allows (docs/caching.md). */
+  readonly cache: boolean;
 }
 
 export interface Config<U extends URL | undefined = URL | undefined> {
@@ -64,6 +66,19 @@ export interface Config<U extends URL | undefined = URL | undefined> {
   readonly security: SecurityConfig;
   /** Logs, metrics, traces, shutdown and processes: what an operator runs the gateway with. */
   readonly operations: OperationsConfig;
+  /** Where upstream rows are kept between requests (docs/caching.md). */
+  readonly cache: CacheConfig;
+}
+
+export interface CacheConfig {
+  /** `memory`: in this process; a `redis://` or `rediss://` URL: shared by every process and replica using it. */
+  readonly store: 'memory' | URL;
+  /** Bound of the memory store, in bytes. */
+  readonly maxBytes: number;
+  /** Deadline of one operation on a remote store; past it, the request goes on as if nothing were cached. */
+  readonly storeTimeoutMs: number;
+  /** Keys the hash under which private rows are kept; `undefined`: a random one per process. */
+  readonly scopeSecret: string | undefined;
 }
 
 /** Each limit is checked before any upstream call; docs/security.md names each variable. */
@@ -107,6 +122,8 @@ export interface DemoKnobSettings {
   readonly latencyMs: number;
   readonly failStatus: number | null;
   readonly hang: boolean;
+  /** `undefined`: each read's own `Cache-Control`; `null`: none at all. */
+  readonly cacheControl: string | null | undefined;
 }
 
 export interface DemoConfig {
@@ -142,7 +159,38 @@ export function loadConfig(env: Env): Config {
     demo: readDemoConfig(env),
     security: readSecurityConfig(env),
     operations: readOperationsConfig(env),
+    cache: readCacheConfig(env),
   });
+}
+
+function readCacheConfig(env: Env): CacheConfig {
+  const scopeSecret = present(env, 'CACHE_SCOPE_SECRET');
+  if (scopeSecret !== undefined && scopeSecret.length < 32) {
+    // Not echoed: it is a secret.
+    throw new ConfigError(`CACHE_SCOPE_SECRET: expected at least 32 characters, got ${scopeSecret.length}`);
+  }
+  return {
+    store: readCacheStore(env, 'CACHE_STORE'),
+    maxBytes: readInteger(env, 'CACHE_MAX_BYTES', 64 * 1024 * 1024, { min: 1024 }),
+    storeTimeoutMs: readDuration(env, 'CACHE_STORE_TIMEOUT_MS', 50, { min: 1, max: 10_000 }),
+    scopeSecret,
+  };
+}
+
+/** `memory`, or a Redis URL (not echoed: it may carry a password). */
+function readCacheStore(env: Env, name: string): 'memory' | URL {
+  const raw = present(env, name);
+  if (raw === undefined || raw.toLowerCase() === 'memory') return 'memory';
+  let url: URL | undefined;
+  try {
+    url = new URL(raw);
+  } catch {
+    url = undefined;
+  }
+  if (url?.protocol !== 'redis:' && url?.protocol !== 'rediss:') {
+    throw new ConfigError(`${name}: expected "memory" or a redis:// or rediss:// URL`);
+  }
+  return url;
 }
 
 function readSecurityConfig(env: Env): SecurityConfig {
@@ -200,11 +248,21 @@ function readDemoConfig(env: Env): DemoConfig {
           latencyMs: readDuration(env, `${prefix}_LATENCY_MS`, 0, { min: 0, max: 600_000 }),
           failStatus: failStatus === 0 ? null : failStatus,
           hang: readBoolean(env, `${prefix}_HANG`, false),
+          cacheControl: readDemoCacheControl(env, `${prefix}_CACHE_CONTROL`),
         },
       ];
     }),
   ) as Record<ServiceName, DemoKnobSettings>;
   return { basePort: readInteger(env, 'DEMO_BASE_PORT', 4001, { min: 1, max: 65_530 }), knobs };
+}
+
+/** Unset: the read's own header; `none`: no header; otherwise the header value itself. */
+function readDemoCacheControl(env: Env, name: string): string | null | undefined {
+  const raw = present(env, name);
+  if (raw === undefined) return undefined;
+  if (raw.toLowerCase() === 'none') return null;
+  if (!/^[\x20-\x7e]+$/.test(raw)) throw new ConfigError(`${name}: expected "none" or a Cache-Control value of printable ASCII`);
+  return raw;
 }
 
 function readServiceConfig(env: Env, service: Service): ServiceConfig<URL | undefined> {
@@ -238,6 +296,7 @@ function readServiceConfig(env: Env, service: Service): ServiceConfig<URL | unde
     },
     breaker: readBreaker(env, prefix, defaults),
     forwardHeaders,
+    cache: readBoolean(env, `${prefix}_CACHE`, defaults.cache),
   };
 }
 

@@ -5,6 +5,8 @@ import { createYoga, type Plugin, type YogaServerInstance } from 'graphql-yoga';
 import type { Registry } from 'prom-client';
 import { type GatewayConfig } from './config.js';
 import { SERVICE_NAMES } from './services/index.js';
+import { createRowCache } from './cache/index.js';
+import type { ForgetBus, RowCache } from './cache/row-cache.js';
 import { createContextFactory, requestIdOf, type RequestState } from './context.js';
 import { useUpstreamErrors } from './errors/use-upstream-errors.js';
 import { graphiqlOptions } from './graphiql.js';
@@ -23,17 +25,23 @@ import { ServiceClient } from './upstream/service-client.js';
 export interface Gateway {
   readonly yoga: YogaServerInstance<Record<string, unknown>, RequestState>;
   readonly clients: ServiceClients;
+  /** The upstream rows kept between requests (docs/caching.md). */
+  readonly rows: RowCache;
   /** This gateway's Prometheus registry (what `/metrics` serves unless told otherwise). */
   readonly metrics: Registry;
   /** Shutdown began: `/readiness` answers 503 and responses close their connections. */
   beginDrain(): void;
-  /** Closes the upstream socket pools (at once) and flushes buffered spans. The HTTP server is the caller's. */
+  /** Closes the upstream socket pools (at once) and the cache store, and flushes buffered spans. The HTTP server is the caller's. */
   close(): Promise<void>;
 }
 
 export interface GatewayOptions extends ObservabilityOptions {
   /** Process-wide watchers of upstream calls (logs, metrics, traces). */
   readonly observers?: readonly CallObserver[];
+  /** A cluster worker with the memory store: how a write's invalidation reaches the other workers. */
+  readonly forgetBus?: ForgetBus;
+  /** The cache's clock (tests move it forward instead of waiting). */
+  readonly cacheClock?: () => number;
 }
 
 /** Builds the configured gateway. It never listens: main.ts (or a test) serves `yoga`. */
@@ -48,10 +56,16 @@ export function createGateway(config: GatewayConfig, options: GatewayOptions = {
     SERVICE_NAMES.map((name, index) => [name, new ServiceClient(config.services[name], pools[index]!, observers, breakerLog(logger, name))]),
   ) as unknown as ServiceClients;
   const security = gatewaySecurity(config, logger);
+  const rows = createRowCache(config, {
+    logger,
+    listener: observability.cacheListener,
+    ...(options.forgetBus ? { bus: options.forgetBus } : {}),
+    ...(options.cacheClock ? { now: options.cacheClock } : {}),
+  });
 
   const yoga = createYoga<Record<string, unknown>, RequestState>({
     schema: gatewaySchema(),
-    context: createContextFactory(config, clients, observability.requestObservers),
+    context: createContextFactory(config, clients, observability.requestObservers, rows),
     logging: observability.yogaLogger,
     graphqlEndpoint: '/graphql',
     landingPage: false,
@@ -73,11 +87,12 @@ export function createGateway(config: GatewayConfig, options: GatewayOptions = {
   return {
     yoga,
     clients,
+    rows,
     metrics: observability.registry,
     beginDrain: () => observability.beginDrain(),
     close: async () => {
       pools.forEach((pool) => pool.close());
-      await observability.shutdown();
+      await Promise.all([rows.close(), observability.shutdown()]);
     },
   };
 }

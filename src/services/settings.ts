@@ -22,6 +22,8 @@ export interface ServiceSettings {
   readonly breakerWindowMs: number;
   readonly breakerCooldownMs: number;
   readonly breakerMaxCooldownMs: number;
+  /** Honour the service's `Cache-Control` (docs/caching.md); `false`: never keep its answers. */
+  readonly cache: boolean;
 }
 
 export const DEFAULT_SERVICE_SETTINGS: ServiceSettings = Object.freeze({
@@ -43,4 +45,5 @@ export const DEFAULT_SERVICE_SETTINGS: ServiceSettings = Object.freeze({
   breakerWindowMs: 10_000,
   breakerCooldownMs: 5000,
   breakerMaxCooldownMs: 60_000,
+  cache: true,
 });

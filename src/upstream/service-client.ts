@@ -256,7 +256,7 @@ export class ServiceClient {
   }
 
   private callStart(route: Route) {
-    return { service: this.name, route: route.template, keys: route.keys, batch: route.batch };
+    return { service: this.name, route: route.template, keys: route.keys, batch: route.batch, ...(route.cacheMiss ? { cache: 'miss' as const } : {}) };
   }
 
   /** No attempt could start. Says which limit stopped it: a call never made is not said to have gone unanswered. */
