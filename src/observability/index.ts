@@ -4,6 +4,7 @@ import type { Registry } from 'prom-client';
 import { type GatewayConfig } from '../config.js';
 import { SERVICE_NAMES, type ServiceName } from '../services/index.js';
 import type { Logger } from '../logger.js';
+import type { CacheListener } from '../cache/row-cache.js';
 import type { CallObserver } from '../upstream/observe.js';
 import { upstreamCallLog, useRequestLog, yogaLogger } from './logging.js';
 import { allClosed, createUpstreamMetrics, type BreakerStates } from './metrics.js';
@@ -45,6 +46,8 @@ export interface Observability {
   readonly plugins: readonly Plugin[];
   readonly yogaLogger: ReturnType<typeof yogaLogger>;
   readonly registry: Registry;
+  /** Counts what the row cache does (metrics). */
+  readonly cacheListener: CacheListener;
   /** From now on `/readiness` answers 503 and responses close their connections. */
   beginDrain(): void;
   /** Flushes buffered spans. */
@@ -79,6 +82,7 @@ export function createObservability(
     ],
     yogaLogger: yogaLogger(logger),
     registry: metrics.registry,
+    cacheListener: metrics.cache,
     beginDrain() {
       draining = true;
     },

@@ -1,13 +1,13 @@
 import type { Plugin, YogaLogger } from 'graphql-yoga';
 import type { Logger } from '../logger.js';
 import type { BreakerListener } from '../upstream/circuit-breaker.js';
-import type { CallObserver } from '../upstream/observe.js';
+import { isAvoided, type CallObserver } from '../upstream/observe.js';
 import type { RequestLedger, RequestRecord } from './request-ledger.js';
 
 /**
  * One info line per GraphQL request, written when its response is complete:
  * request id, operation, status, duration, upstream calls and failures by
- * code. Never headers, variables or the query text: they may carry tokens.
+ * code, and the keys the cache served or missed. Never headers, variables or the query text: they may carry tokens.
  */
 export function useRequestLog(logger: Logger, ledger: RequestLedger, endpoint = '/graphql'): Plugin {
   return {
@@ -29,6 +29,9 @@ export function useRequestLog(logger: Logger, ledger: RequestLedger, endpoint = 
           status: response.status,
           durationMs: Math.round((performance.now() - record.startedAt) * 10) / 10,
           upstreamCalls: record.upstreamCalls,
+          cacheHits: record.cacheHits,
+          cacheMisses: record.cacheMisses,
+          cacheStale: record.cacheStale,
           upstreamFailures: record.failures,
           graphqlErrors: record.graphqlErrors,
           clientGone: record.clientGone,
@@ -48,9 +51,14 @@ export function useRequestLog(logger: Logger, ledger: RequestLedger, endpoint = 
 export function upstreamCallLog(logger: Logger): (record: RequestRecord) => readonly CallObserver[] {
   if (!logger.isLevelEnabled('debug')) return () => [];
   return (record) => [
-    ({ service, route, keys, batch }) => {
+    (start) => {
+      const { service, route, keys, batch } = start;
       // `upstream`, not `service`: the logger's base fields already name this process as the `service`.
       const call = { requestId: record.requestId, upstream: service, route, batch, batchSize: keys };
+      if (isAvoided(start)) {
+        logger.debug({ ...call, cache: start.cache }, 'upstream call answered by the cache');
+        return undefined;
+      }
       return {
         attemptEnded({ attempt, durationMs, status, code }) {
           if (code) logger.debug({ ...call, attempt, status: status ?? null, code, durationMs }, 'upstream attempt failed');
