@@ -1,6 +1,6 @@
 import type { GraphiQLOptions } from 'graphql-yoga';
 import type { UpstreamTraceMode } from './config.js';
-import { DEMO_UNLUCKY_USER_ID } from './demo/data.js';
+import { DEMO_OUTAGE, DEMO_UNLUCKY_USER_ID } from './demo/data.js';
 import { TRACE_HEADER } from './trace/use-upstream-trace.js';
 
 /** What GraphiQL opens on: a query that shows the graph's point, the dashboard. */
@@ -100,6 +100,27 @@ query DeferredDashboard($userId: ID! = "1") {
 }
 `;
 
+/** The fourth tab: an outage answered from the cache, and said so. */
+export const STALE_QUERY = /* GraphQL */ `# A stale answer instead of a null. The demo products service answers
+# product "${DEMO_OUTAGE.key}" once and then fails (HTTP 503), as if it had gone down;
+# its first answer said "Cache-Control: ${DEMO_OUTAGE.cacheControl}".
+# Run it once: a fresh answer, now kept. Wait a second and run it again:
+# the call fails, the kept row is served, and extensions.stale says which
+# service failed, how, which paths hold stale data and how old it is (no
+# extensions.errors entry for them). extensions.upstreams shows the failed
+# call and the row served instead (cache: "stale").
+#
+# The dashboard (first tab) shows the cache at work too: run it twice and
+# the second trace has cache: "hit" entries instead of calls.
+query StaleProduct($id: ID! = "${DEMO_OUTAGE.key}") {
+  product(id: $id) {
+    id
+    name
+    price
+  }
+}
+`;
+
 /**
  * GraphiQL's settings. The tabs are used until a person's own tabs are
  * stored in the browser. When the operator allows the upstream trace,
@@ -109,7 +130,7 @@ export function graphiqlOptions(traceMode: UpstreamTraceMode): GraphiQLOptions {
   return {
     title: 'Gateway',
     defaultQuery: DEFAULT_QUERY,
-    defaultTabs: [{ query: DEFAULT_QUERY }, { query: PARTIAL_FAILURE_QUERY }, { query: DEFER_QUERY }],
+    defaultTabs: [{ query: DEFAULT_QUERY }, { query: PARTIAL_FAILURE_QUERY }, { query: DEFER_QUERY }, { query: STALE_QUERY }],
     ...(traceMode === 'off' ? {} : { additionalHeaders: { [TRACE_HEADER]: '1' } }),
   };
 }

@@ -12,6 +12,8 @@ export interface DemoKnobs {
   failStatus: number | null;
   /** Never answer. */
   hang: boolean;
+  /** `Cache-Control` of every answer: `undefined` for each read's own (data.ts), `null` for none. */
+  cacheControl?: string | null;
 }
 
 export interface RecordedCall {
@@ -73,7 +75,8 @@ export async function startDemoUpstreams(options: DemoOptions = {}): Promise<Dem
           return send(response, 400, { error: 'malformed path' });
         }
         if (!answer || answer.status === 404) return send(response, 404, { error: 'not found' });
-        send(response, answer.status, answer.body);
+        const { cacheControl = answer.status === 200 ? answer.cacheControl : null } = knobs[name];
+        send(response, answer.status, answer.body, cacheControl);
       }, latencyMs);
       response.on('close', () => clearTimeout(timer));
     });
@@ -107,8 +110,12 @@ export async function startDemoUpstreams(options: DemoOptions = {}): Promise<Dem
   };
 }
 
-function send(response: http.ServerResponse, status: number, body: unknown): void {
+function send(response: http.ServerResponse, status: number, body: unknown, cacheControl: string | null = null): void {
   const json = JSON.stringify(body);
-  response.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(json) });
+  response.writeHead(status, {
+    'content-type': 'application/json',
+    'content-length': Buffer.byteLength(json),
+    ...(cacheControl === null ? {} : { 'cache-control': cacheControl }),
+  });
   response.end(json);
 }

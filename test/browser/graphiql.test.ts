@@ -59,7 +59,7 @@ describe('GraphiQL in a browser with no internet', () => {
     const page = await context.newPage();
     await page.goto(gw.url, { waitUntil: 'load', timeout: 60_000 });
 
-    await expect.poll(() => page.locator('.graphiql-tab').count(), { timeout: 30_000 }).toBe(3);
+    await expect.poll(() => page.locator('.graphiql-tab').count(), { timeout: 30_000 }).toBe(4);
     await page.locator('.graphiql-execute-button').click();
 
     // Monaco draws spaces as no-break spaces.
