@@ -2,7 +2,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import zlib from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEFAULT_QUERY, DEFER_QUERY, PARTIAL_FAILURE_QUERY } from '../../src/graphiql.js';
+import { DEFAULT_QUERY, DEFER_QUERY, PARTIAL_FAILURE_QUERY, STALE_QUERY } from '../../src/graphiql.js';
 import { preferredEncoding } from '../../src/graphiql-delivery.js';
 import { startGateway, type TestGateway } from '../helpers/gateway.js';
 
@@ -82,7 +82,7 @@ describe('GraphiQL page delivery', () => {
 
   it('opens on the example tabs, and asks for the upstream trace', () => {
     const page = identity.body.toString();
-    for (const query of [DEFAULT_QUERY, PARTIAL_FAILURE_QUERY, DEFER_QUERY]) expect(page).toContain(JSON.stringify(query).slice(1, -1));
+    for (const query of [DEFAULT_QUERY, PARTIAL_FAILURE_QUERY, DEFER_QUERY, STALE_QUERY]) expect(page).toContain(JSON.stringify(query).slice(1, -1));
     expect(page).toContain('"additionalHeaders":{"x-gateway-trace":"1"}');
   });
 
@@ -144,6 +144,23 @@ describe("GraphiQL's example tabs run against the default demo upstreams", () =>
     const { body } = await gw.query('query ($ids: [ID!]!) { users(ids: $ids) { notifications { id } } }', { ids });
     expect(body.extensions).toBeUndefined();
     expect(body.data.users.every((user: { notifications: unknown[] | null }) => Array.isArray(user.notifications))).toBe(true);
+  });
+});
+
+describe("GraphiQL's stale-answer tab, against the demo upstreams with their cache headers", () => {
+  it('first a fresh answer; a second later, the same data served stale while the products service fails', async () => {
+    let now = Date.now();
+    const gw = await startGateway({ cacheHeaders: true, cacheClock: () => now });
+    try {
+      const first = await gw.query(STALE_QUERY);
+      expect(first.body).toEqual({ data: { product: { id: 'outage', name: expect.any(String), price: 19.9 } } });
+      now += 1500;
+      const { body } = await gw.query(STALE_QUERY);
+      expect(body.data).toEqual(first.body.data);
+      expect(body.extensions).toEqual({ stale: [{ service: 'products', code: 'HTTP_ERROR', paths: [['product']], ageSeconds: 1 }] });
+    } finally {
+      await gw.close();
+    }
   });
 });
 
