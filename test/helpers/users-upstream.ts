@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type http from 'node:http';
 import { sendJson, startUpstream } from './upstream.js';
 
@@ -6,7 +7,8 @@ import { sendJson, startUpstream } from './upstream.js';
  * it fails, and whether it holds its answers until the test lets them go.
  * Every id made of digits is a user; any other id is unknown (404, or left
  * out of a batch). A row's name says which version of the data it is and
- * which `authorization` asked for it, so a test sees whose row it was served.
+ * which `authorization` asked for it (a fingerprint), so a test sees whose
+ * row it was served.
  */
 export interface UsersUpstream {
   readonly url: URL;
@@ -25,8 +27,9 @@ export interface UsersUpstream {
   close(): Promise<void>;
 }
 
+/** The name of a user row: its version, its id, and a fingerprint of who asked (never the credentials themselves). */
 export function nameOf(version: string, id: string, authorization: string | undefined): string {
-  return authorization ? `${version} ${id} for ${authorization}` : `${version} ${id}`;
+  return authorization ? `${version} ${id} for ${createHash('sha256').update(authorization).digest('hex').slice(0, 8)}` : `${version} ${id}`;
 }
 
 export async function startUsersUpstream(): Promise<UsersUpstream> {
