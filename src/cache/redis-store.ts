@@ -1,5 +1,8 @@
 import { Redis } from 'ioredis';
+import { within } from './guarded-store.js';
 import { StoreSkipped, type CacheStore } from './store.js';
+
+const CLOSE_WAIT_MS = 1000;
 
 /** A read or a write asked for while the connection is down: it is not queued, the caller goes to the upstreams. */
 export class StoreUnavailable extends Error {
@@ -68,8 +71,8 @@ export function createRedisStore(url: URL): CacheStore {
       if (keys.length > 0) await redis.del(...keys);
     },
     async close() {
-      // QUIT waits for the replies of what was sent; a dead connection is simply dropped.
-      if (redis.status === 'ready') await redis.quit().catch(() => redis.disconnect());
+      // QUIT waits for the replies of what was sent, for a moment; a dead or stuck connection is simply dropped.
+      if (redis.status === 'ready') await within(CLOSE_WAIT_MS, redis.quit()).catch(() => redis.disconnect());
       else redis.disconnect();
     },
   };
