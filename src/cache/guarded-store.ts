@@ -65,11 +65,17 @@ export function guardStore(store: CacheStore, timeoutMs: number, health: StoreHe
   };
 }
 
-/** `operation`, or a StoreTimeout after `ms`; the operation itself carries on. */
+/**
+ * `operation`, or a StoreTimeout after `ms`; the operation itself carries on.
+ * A busy event loop runs expired timers before it reads sockets, so a reply
+ * that arrived in time would lose to the timer: the verdict waits for the
+ * sockets to be read (setImmediate runs after them), so that a gateway busy
+ * with its own work does not take its lag for a slow store.
+ */
 export function within<T>(ms: number, operation: Promise<T>): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_resolve, reject) => {
-    timer = setTimeout(() => reject(new StoreTimeout(`no answer within ${ms} ms`)), ms);
+    timer = setTimeout(() => setImmediate(() => reject(new StoreTimeout(`no answer within ${ms} ms`))), ms);
   });
   return Promise.race([operation, timeout]).finally(() => clearTimeout(timer));
 }
