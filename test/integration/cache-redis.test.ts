@@ -1,5 +1,6 @@
 import net, { type AddressInfo } from 'node:net';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { contextOf, waitFor } from '../helpers/cache.js';
 import { startGateway, type TestGateway } from '../helpers/gateway.js';
 import { captureLogs, type CapturedLogs } from '../helpers/logs.js';
 import { scrape, total } from '../helpers/prometheus.js';
@@ -74,6 +75,29 @@ describe('round trips', () => {
       expectComplete((await gateway.query(USERS, { ids: ids(101, 100) })).body, ids(101, 100));
       expect(users.calls).toHaveLength(calls);
       expect(proxy.writes).toBe(1);
+    } finally {
+      await proxy.close();
+    }
+  });
+});
+
+describe('a write while Redis does not answer', () => {
+  it('answers after the store deadline, and its removal still reaches Redis when it answers again', async () => {
+    const proxy = await countingProxy(redis.port);
+    try {
+      const gateway = await gatewayOn(`redis://127.0.0.1:${proxy.port}`, { CACHE_STORE_TIMEOUT_MS: '200' });
+      // Asked until stored: before the connection is up, nothing is.
+      await waitFor(async () => {
+        await gateway.query(USERS, { ids: ['1'] });
+        return (await redis.client.exists('gateway:v1:userById:1')) === 1;
+      });
+      proxy.holding = true;
+      const started = Date.now();
+      await contextOf(gateway).forget('userById', ['1']);
+      expect(Date.now() - started).toBeLessThan(2000);
+      expect(await redis.client.exists('gateway:v1:userById:1')).toBe(1);
+      proxy.release();
+      await waitFor(async () => (await redis.client.exists('gateway:v1:userById:1')) === 0);
     } finally {
       await proxy.close();
     }
@@ -183,16 +207,37 @@ describe('Redis down, slow or answering garbage', () => {
   });
 });
 
-/** A TCP proxy in front of Redis that counts the writes the gateway sends (a pipeline is one write). */
-async function countingProxy(targetPort: number): Promise<{ port: number; writes: number; close(): Promise<void> }> {
+interface Proxy {
+  port: number;
+  /** Writes the gateway sent (a pipeline is one write). */
+  writes: number;
+  /** While true, what the gateway sends is held back, as on a stalled network. */
+  holding: boolean;
+  release(): void;
+  close(): Promise<void>;
+}
+
+/** A TCP proxy in front of Redis that counts the writes the gateway sends, and can hold them back. */
+async function countingProxy(targetPort: number): Promise<Proxy> {
   const sockets = new Set<net.Socket>();
-  const state = { port: 0, writes: 0, close: async () => {} };
+  const held: Array<() => void> = [];
+  const state: Proxy = {
+    port: 0,
+    writes: 0,
+    holding: false,
+    release() {
+      state.holding = false;
+      for (const send of held.splice(0)) send();
+    },
+    close: async () => {},
+  };
   const server = net.createServer((client) => {
     const target = net.connect(targetPort, '127.0.0.1');
     sockets.add(client).add(target);
     client.on('data', (chunk) => {
       state.writes++;
-      target.write(chunk);
+      if (state.holding) held.push(() => target.write(chunk));
+      else target.write(chunk);
     });
     target.on('data', (chunk) => client.write(chunk));
     const end = () => {
@@ -229,12 +274,4 @@ async function nonsenseServer(): Promise<{ port: number; close(): Promise<void> 
         server.close(() => resolve());
       }),
   };
-}
-
-async function waitFor(check: () => boolean | Promise<boolean>, timeoutMs = 5000): Promise<void> {
-  const until = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > until) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
 }
