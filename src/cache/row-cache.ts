@@ -101,9 +101,9 @@ export class RowCache {
       const policy = value instanceof Error ? undefined : cachePolicy(cacheControl);
       if (!policy || (policy.private && !scope)) return;
       const row = rowFrom(policy, storedAt, value);
-      const key_ = storeKey(read, key);
-      if (lifetimeMs(row) <= 0 || (this.forgottenAt.get(key_) ?? -Infinity) >= startedAt) return;
-      writes.push({ key: key_, field: policy.private ? privateField(scope!) : PUBLIC_FIELD, text: encodeRow(row), ttlMs: lifetimeMs(row) });
+      const where = storeKey(read, key);
+      if (lifetimeMs(row) <= 0 || (this.forgottenAt.get(where) ?? -Infinity) >= startedAt) return;
+      writes.push({ key: where, field: policy.private ? privateField(scope!) : PUBLIC_FIELD, text: encodeRow(row), ttlMs: lifetimeMs(row) });
     });
     if (writes.length > 0) this.options.store.write(writes).catch((error: unknown) => this.failed(read, error));
   }
@@ -124,11 +124,16 @@ export class RowCache {
 
   /** Starts the one background refresh of each key not already being refreshed; returns the keys it took. */
   claimRefresh(read: KeyedRead, scope: string | undefined, keys: readonly string[]): { keys: string[]; release(): void } {
-    const ids = keys.map((key) => `${scope ?? ''}\n${storeKey(read, key)}`);
-    const claimed = keys.filter((_key, index) => !this.refreshing.has(ids[index]!));
-    const claimedIds = ids.filter((id) => !this.refreshing.has(id));
-    for (const id of claimedIds) this.refreshing.add(id);
-    return { keys: claimed, release: () => claimedIds.forEach((id) => this.refreshing.delete(id)) };
+    const claimed: string[] = [];
+    const ids: string[] = [];
+    for (const key of keys) {
+      const id = `${scope ?? ''}\n${storeKey(read, key)}`;
+      if (this.refreshing.has(id)) continue;
+      this.refreshing.add(id);
+      claimed.push(key);
+      ids.push(id);
+    }
+    return { keys: claimed, release: () => ids.forEach((id) => this.refreshing.delete(id)) };
   }
 
   count(read: KeyedRead, outcome: CacheOutcome, count: number): void {

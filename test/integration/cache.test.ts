@@ -28,7 +28,7 @@ describe.each(['memory', 'redis'] as const)('the row cache, %s store', (store) =
 
   async function gateway(env: Record<string, string> = {}): Promise<TestGateway> {
     // A deadline a busy test machine cannot miss by accident: slow stores are cache-redis.test.ts's subject.
-    const storeEnv = store === 'memory' ? { CACHE_STORE: 'memory' } : { CACHE_STORE: redis.url, CACHE_STORE_TIMEOUT_MS: '2000' };
+    const storeEnv: Record<string, string> = store === 'memory' ? { CACHE_STORE: 'memory' } : { CACHE_STORE: redis.url, CACHE_STORE_TIMEOUT_MS: '2000' };
     const gw = await startGateway({ urls: { users: users.url }, env: { ...storeEnv, ...env }, cacheClock: () => now });
     open.push(gw);
     if (store === 'redis' && env['USERS_CACHE'] !== 'false') await untilConnected(gw);
