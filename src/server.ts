@@ -47,9 +47,10 @@ export interface GatewayOptions extends ObservabilityOptions {
 /** Builds the configured gateway. It never listens: main.ts (or a test) serves `yoga`. */
 export function createGateway(config: GatewayConfig, options: GatewayOptions = {}): Gateway {
   const pools = SERVICE_NAMES.map((name) => createUpstreamHttp(config, config.services[name]));
-  // The breakers live in the service clients, built just below; the gauge and /readiness read them when asked.
+  // The breakers live in the service clients, and the cache in `rows`, built just below; gauges and /readiness read them when asked.
   const breakerStates = () => Object.fromEntries(SERVICE_NAMES.map((name) => [name, clients[name].breakerState]));
-  const observability = createObservability(config, { breakerStates, ...options }, () => inFlightOf(clients)());
+  const cacheBytes = () => rows.heldBytes;
+  const observability = createObservability(config, { breakerStates, cacheBytes, ...options }, () => inFlightOf(clients)());
   const observers = [...(options.observers ?? []), ...observability.observers];
   const logger = options.logger ?? createLogger('silent');
   const clients = Object.fromEntries(

@@ -136,6 +136,11 @@ export class RowCache {
     return { keys: claimed, release: () => ids.forEach((id) => this.refreshing.delete(id)) };
   }
 
+  /** What an in-process store holds, in bytes as counted against CACHE_MAX_BYTES; 0 for a remote one. */
+  get heldBytes(): number {
+    return this.options.store.bytes ?? 0;
+  }
+
   count(read: KeyedRead, outcome: CacheOutcome, count: number): void {
     if (count > 0) this.options.listener?.keys?.(read.service as ServiceName, outcome, count);
   }

@@ -9,6 +9,8 @@
 export interface CacheStore {
   /** `memory` or `redis`: for logs and metrics. */
   readonly kind: string;
+  /** An in-process store: what it holds, as counted against its bound. */
+  readonly bytes?: number;
   /**
    * For each key, the text under each of `fields`, in that order (`undefined`
    * where there is none), or the error the store gave for that key alone.

@@ -21,6 +21,8 @@ export interface ObservabilityOptions {
   readonly logger?: Logger;
   /** Circuit breakers' states, for the gauge and `/readiness`; defaults to all closed. */
   readonly breakerStates?: BreakerStates;
+  /** Bytes the in-process cache store holds, for its gauge. */
+  readonly cacheBytes?: () => number;
   /** What `/metrics` serves; defaults to this gateway's registry (a cluster worker asks the primary). */
   readonly metricsSource?: (local: Registry) => MetricsSource;
   /** From `loadTracing`: required when OTEL_EXPORTER_OTLP_ENDPOINT is set, absent otherwise. */
@@ -63,7 +65,7 @@ export function createObservability(
   const logger = options.logger ?? pino({ level: 'silent' });
   const breakerStates = options.breakerStates ?? allClosed;
   const ledger = new RequestLedger(upstreamCallLog(logger));
-  const metrics = createUpstreamMetrics({ breakerStates, inFlight });
+  const metrics = createUpstreamMetrics({ breakerStates, inFlight, ...(options.cacheBytes ? { cacheBytes: options.cacheBytes } : {}) });
   const tracing = options.tracing;
   if (config.operations.otlpEndpoint && !tracing) {
     throw new Error('OTEL_EXPORTER_OTLP_ENDPOINT is set: build the gateway with { tracing: await loadTracing(config, logger) }');

@@ -13,6 +13,8 @@ export interface UpstreamMetricsSources {
   readonly breakerStates: BreakerStates;
   /** Calls holding a slot of each service's in-flight cap right now. */
   readonly inFlight: () => Record<ServiceName, number>;
+  /** Bytes the in-process cache store holds (0 with Redis). */
+  readonly cacheBytes?: () => number;
 }
 
 export interface UpstreamMetrics {
@@ -88,6 +90,14 @@ export function createUpstreamMetrics(sources: UpstreamMetricsSources): Upstream
     },
   });
 
+  new Gauge({
+    name: 'gateway_cache_memory_bytes',
+    help: 'Bytes held by the in-process cache store, as counted against CACHE_MAX_BYTES (0 with a Redis store; summed over workers)',
+    registers,
+    collect() {
+      this.set(sources.cacheBytes?.() ?? 0);
+    },
+  });
   const cacheKeys = new Counter({
     name: 'gateway_cache_keys_total',
     help: 'Keys looked up in the cache, by how they were answered: hit (fresh), revalidating (stale, refreshed in the background), miss (fetched), stale (fetched, failed, served stale instead)',

@@ -36,6 +36,9 @@ describe('cache metrics and log fields', () => {
     const keys = (result: string) => total(metrics, 'gateway_cache_keys_total', { service: 'users', result });
     expect([keys('hit'), keys('revalidating'), keys('miss'), keys('stale')]).toEqual([2, 1, 4, 1]);
     expect(total(metrics, 'gateway_cache_store_errors_total')).toBe(0);
+    // Four users' rows in the memory store: each a few hundred bytes as counted.
+    expect(total(metrics, 'gateway_cache_memory_bytes')).toBeGreaterThan(4 * 300);
+    expect(total(metrics, 'gateway_cache_memory_bytes')).toBeLessThan(4 * 2000);
 
     const lines = logs.lines().filter((line) => String(line['msg']).startsWith('graphql request'));
     expect(lines.map((line) => [line['upstreamCalls'], line['cacheHits'], line['cacheMisses'], line['cacheStale']])).toEqual([
