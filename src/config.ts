@@ -73,7 +73,7 @@ export interface Config<U extends URL | undefined = URL | undefined> {
 export interface CacheConfig {
   /** `memory`: in this process; a `redis://` or `rediss://` URL: shared by every process and replica using it. */
   readonly store: 'memory' | URL;
-  /** Bound of the memory store, in bytes. */
+  /** Bound of what the memory store costs the process, in bytes (its rows take at most a fifth: memory-store.ts). */
   readonly maxBytes: number;
   /** Deadline of one operation on a remote store; past it, the request goes on as if nothing were cached. */
   readonly storeTimeoutMs: number;

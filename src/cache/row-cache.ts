@@ -136,7 +136,7 @@ export class RowCache {
     return { keys: claimed, release: () => ids.forEach((id) => this.refreshing.delete(id)) };
   }
 
-  /** What an in-process store holds, in bytes as counted against CACHE_MAX_BYTES; 0 for a remote one. */
+  /** Bytes of rows an in-process store holds; 0 for a remote one. */
   get heldBytes(): number {
     return this.options.store.bytes ?? 0;
   }

@@ -9,7 +9,7 @@
 export interface CacheStore {
   /** `memory` or `redis`: for logs and metrics. */
   readonly kind: string;
-  /** An in-process store: what it holds, as counted against its bound. */
+  /** An in-process store: the bytes of rows it holds. */
   readonly bytes?: number;
   /**
    * For each key, the text under each of `fields`, in that order (`undefined`

@@ -92,7 +92,7 @@ export function createUpstreamMetrics(sources: UpstreamMetricsSources): Upstream
 
   new Gauge({
     name: 'gateway_cache_memory_bytes',
-    help: 'Bytes held by the in-process cache store, as counted against CACHE_MAX_BYTES (0 with a Redis store; summed over workers)',
+    help: 'Bytes of rows held by the in-process cache store (at most a fifth of CACHE_MAX_BYTES; 0 with a Redis store; summed over workers)',
     registers,
     collect() {
       this.set(sources.cacheBytes?.() ?? 0);
