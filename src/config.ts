@@ -45,6 +45,8 @@ export interface ServiceConfig<U extends URL | undefined = URL> {
   readonly forwardHeaders: readonly string[];
   /** Header that carries the idempotency key of a write; `undefined`: the service takes none (docs/writes.md). */
   readonly idempotencyHeader: string | undefined;
+  /** Keep its answers as its `Cache-Control` allows (docs/caching.md). */
+  readonly cache: boolean;
 }
 
 export interface Config<U extends URL | undefined = URL | undefined> {
@@ -76,6 +78,19 @@ export interface Config<U extends URL | undefined = URL | undefined> {
   readonly security: SecurityConfig;
   /** Logs, metrics, traces, shutdown and processes: what an operator runs the gateway with. */
   readonly operations: OperationsConfig;
+  /** Where upstream rows are kept between requests (docs/caching.md). */
+  readonly cache: CacheConfig;
+}
+
+export interface CacheConfig {
+  /** `memory`: in this process; a `redis://` or `rediss://` URL: shared by every process and replica using it. */
+  readonly store: 'memory' | URL;
+  /** Bound of what the memory store costs the process, in bytes (its rows take at most a fifth: memory-store.ts). */
+  readonly maxBytes: number;
+  /** Deadline of one operation on a remote store; past it, the request goes on as if nothing were cached. */
+  readonly storeTimeoutMs: number;
+  /** Keys the hash under which private rows are kept; `undefined`: a random one per process. */
+  readonly scopeSecret: string | undefined;
 }
 
 /** Each limit is checked before any upstream call; docs/security.md names each variable. */
@@ -133,6 +148,8 @@ export interface DemoKnobSettings {
   readonly writeFailStatus: number | null;
   /** Writes only: carried out, and never answered (the outcome a client cannot know). */
   readonly writeHang: boolean;
+  /** `undefined`: each read's own `Cache-Control`; `null`: none at all. */
+  readonly cacheControl: string | null | undefined;
 }
 
 export interface DemoConfig {
@@ -172,6 +189,7 @@ export function loadConfig(env: Env): Config {
     demo: readDemoConfig(env),
     security,
     operations: readOperationsConfig(env),
+    cache: readCacheConfig(env),
   });
 }
 
@@ -186,6 +204,36 @@ function readFederation(env: Env, name: string, security: SecurityConfig): boole
     throw new ConfigError(`${name}: "true" needs ALLOW_ARBITRARY_OPERATIONS=true (a router sends operations that no manifest lists)`);
   }
   return federation;
+}
+
+function readCacheConfig(env: Env): CacheConfig {
+  const scopeSecret = present(env, 'CACHE_SCOPE_SECRET');
+  if (scopeSecret !== undefined && scopeSecret.length < 32) {
+    // Not echoed: it is a secret.
+    throw new ConfigError(`CACHE_SCOPE_SECRET: expected at least 32 characters, got ${scopeSecret.length}`);
+  }
+  return {
+    store: readCacheStore(env, 'CACHE_STORE'),
+    maxBytes: readInteger(env, 'CACHE_MAX_BYTES', 64 * 1024 * 1024, { min: 1024 }),
+    storeTimeoutMs: readDuration(env, 'CACHE_STORE_TIMEOUT_MS', 50, { min: 1, max: 10_000 }),
+    scopeSecret,
+  };
+}
+
+/** `memory`, or a Redis URL (not echoed: it may carry a password). */
+function readCacheStore(env: Env, name: string): 'memory' | URL {
+  const raw = present(env, name);
+  if (raw === undefined || raw.toLowerCase() === 'memory') return 'memory';
+  let url: URL | undefined;
+  try {
+    url = new URL(raw);
+  } catch {
+    url = undefined;
+  }
+  if (url?.protocol !== 'redis:' && url?.protocol !== 'rediss:') {
+    throw new ConfigError(`${name}: expected "memory" or a redis:// or rediss:// URL`);
+  }
+  return url;
 }
 
 function readSecurityConfig(env: Env): SecurityConfig {
@@ -258,6 +306,7 @@ function readDemoConfig(env: Env): DemoConfig {
           hang: readBoolean(env, `${prefix}_HANG`, false),
           writeFailStatus: hasWrites ? readFailStatus(env, `${prefix}_WRITE_FAIL_STATUS`) : null,
           writeHang: hasWrites && readBoolean(env, `${prefix}_WRITE_HANG`, false),
+          cacheControl: readDemoCacheControl(env, `${prefix}_CACHE_CONTROL`),
         },
       ];
     }),
@@ -270,6 +319,15 @@ function readFailStatus(env: Env, name: string): number | null {
   const status = readInteger(env, name, 0, { min: 0, max: 599 });
   if (status !== 0 && status < 400) throw new ConfigError(`${name}: expected 0 (off) or a status from 400 to 599, got "${status}"`);
   return status === 0 ? null : status;
+}
+
+/** Unset: the read's own header; `none`: no header; otherwise the header value itself. */
+function readDemoCacheControl(env: Env, name: string): string | null | undefined {
+  const raw = present(env, name);
+  if (raw === undefined) return undefined;
+  if (raw.toLowerCase() === 'none') return null;
+  if (!/^[\x20-\x7e]+$/.test(raw)) throw new ConfigError(`${name}: expected "none" or a Cache-Control value of printable ASCII`);
+  return raw;
 }
 
 function readServiceConfig(env: Env, service: Service): ServiceConfig<URL | undefined> {
@@ -304,6 +362,7 @@ function readServiceConfig(env: Env, service: Service): ServiceConfig<URL | unde
     breaker: readBreaker(env, prefix, defaults),
     forwardHeaders,
     idempotencyHeader: readIdempotencyHeader(env, `${prefix}_IDEMPOTENCY_HEADER`, defaults.idempotencyHeader, forwardHeaders),
+    cache: readBoolean(env, `${prefix}_CACHE`, defaults.cache),
   };
 }
 

@@ -2,7 +2,9 @@ import { randomUUID } from 'node:crypto';
 import type { YogaInitialContext } from 'graphql-yoga';
 import type { GatewayConfig } from './config.js';
 import type { Write } from './services/define.js';
-import type { ReadName, ServiceName } from './services/index.js';
+import { READS, type ReadName, type ServiceName } from './services/index.js';
+import type { RowCache } from './cache/row-cache.js';
+import { StaleAnswers } from './cache/stale.js';
 import { FailureCollector } from './errors/collector.js';
 import { createLoaders, type Loaders, type ServiceClients } from './loaders/index.js';
 import { clientQueueKey } from './security/client-identity.js';
@@ -17,13 +19,17 @@ export interface RequestState {
   readonly requestId: string;
   readonly loaders: Loaders;
   readonly failures: FailureCollector;
+  /** Data served from the cache instead of a failed call, and the paths that show it (`extensions.stale`). */
+  readonly stale: StaleAnswers;
   readonly maxIdsPerList: number;
   /** Watchers of this request's upstream calls only; plugins add theirs before execution starts. */
   readonly upstreamObservers: CallObserver[];
   /**
    * After a write: forgets what is known of these keys of a read, so that the
    * reads that follow (in this request's payload, or in later requests) see the
-   * write. Resolves once forgotten; a write answers only after that.
+   * write: this request's loader entries, and the cached rows of every
+   * audience in every process sharing the cache. Resolves once forgotten; a
+   * write answers only after that.
    */
   forget(read: ReadName, keys: readonly string[]): Promise<void>;
   /**
@@ -68,6 +74,8 @@ export function createContextFactory(
   clients: ServiceClients,
   /** Watchers of this request's upstream calls only (its log line, debug lines). */
   requestObservers?: (request: Request) => readonly CallObserver[],
+  /** The rows kept between requests; without it, every read goes upstream. */
+  rows?: RowCache,
 ) {
   return (initial: YogaInitialContext): RequestState => {
     const requestId = requestIdOf(initial.request);
@@ -85,21 +93,24 @@ export function createContextFactory(
         signal: initial.request.signal,
         headers: headers[service],
         observers: upstreamObservers,
-        // Requests share an in-flight call only when they forward the same credentials to that service.
-        shareKey: forwarded.join('\n'),
+        // Requests share an in-flight call (and private cached rows) only when they forward the same credentials.
+        shareKey: forwarded.some(Boolean) ? forwarded.join('\n') : '',
         queueKey: clientQueueKey(initial, forwarded),
       };
     };
-    const loaders = createLoaders(clients, callFor);
+    const stale = new StaleAnswers();
+    const loaders = createLoaders(clients, callFor, rows && { rows, stale });
     const state: RequestState = {
       requestId,
       loaders,
       failures: new FailureCollector(),
+      stale,
       maxIdsPerList: config.maxIdsPerList,
       upstreamObservers,
       async forget(read, keys) {
         const loader = loaders[read];
         for (const key of keys) loader.clear(key);
+        await rows?.forget(READS[read], keys);
       },
       write: (write, request) => sendWrite(clients[write.service as ServiceName], callFor(write.service as ServiceName), write, request, state.forget),
     };

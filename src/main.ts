@@ -1,6 +1,7 @@
 import { ConfigError, loadConfig, servicesWithoutUrl, withUpstreamUrls, type Config } from './config.js';
 import { startDemoUpstreams, type DemoUpstreams } from './demo/server.js';
 import { createLogger, type Logger } from './logger.js';
+import { workerForgetBus } from './process/cache-bus.js';
 import { isWorker, runPrimary, workerMetrics } from './process/cluster.js';
 import { onStopSignals, serveGateway, workerStopSignals } from './process/serve.js';
 
@@ -16,7 +17,7 @@ async function main(): Promise<void> {
 
   if (isWorker()) {
     // The primary passed every URL (its demo upstreams included) in the environment.
-    const serving = await serveGateway(withUpstreamUrls(config, {}), logger, { metricsSource: workerMetrics });
+    const serving = await serveGateway(withUpstreamUrls(config, {}), logger, { metricsSource: workerMetrics, forgetBus: workerForgetBus() });
     workerStopSignals(serving.stop, () => exitAfterLogs(logger, 0));
     return;
   }

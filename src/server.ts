@@ -5,6 +5,8 @@ import { createYoga, type Plugin, type YogaServerInstance } from 'graphql-yoga';
 import type { Registry } from 'prom-client';
 import { type GatewayConfig } from './config.js';
 import { SERVICE_NAMES } from './services/index.js';
+import { createRowCache } from './cache/index.js';
+import type { ForgetBus, RowCache } from './cache/row-cache.js';
 import { createContextFactory, requestIdOf, type RequestState } from './context.js';
 import { GRAPHQL_PATH, SUBGRAPH_PATH } from './endpoints.js';
 import { useRouterVisibleErrors } from './errors/use-router-visible-errors.js';
@@ -32,34 +34,47 @@ export interface Gateway {
   /** What an HTTP server serves: every path above, each to its Yoga instance. */
   readonly handler: RequestListener;
   readonly clients: ServiceClients;
+  /** The upstream rows kept between requests (docs/caching.md). */
+  readonly rows: RowCache;
   /** This gateway's Prometheus registry (what `/metrics` serves unless told otherwise). */
   readonly metrics: Registry;
   /** Shutdown began: `/readiness` answers 503 and responses close their connections. */
   beginDrain(): void;
-  /** Closes the upstream socket pools (at once) and flushes buffered spans. The HTTP server is the caller's. */
+  /** Closes the upstream socket pools (at once) and the cache store, and flushes buffered spans. The HTTP server is the caller's. */
   close(): Promise<void>;
 }
 
 export interface GatewayOptions extends ObservabilityOptions {
   /** Process-wide watchers of upstream calls (logs, metrics, traces). */
   readonly observers?: readonly CallObserver[];
+  /** A cluster worker with the memory store: how a write's invalidation reaches the other workers. */
+  readonly forgetBus?: ForgetBus;
+  /** The cache's clock (tests move it forward instead of waiting). */
+  readonly cacheClock?: () => number;
 }
 
 /** Builds the configured gateway. It never listens: main.ts (or a test) serves `yoga`. */
 export function createGateway(config: GatewayConfig, options: GatewayOptions = {}): Gateway {
   const pools = SERVICE_NAMES.map((name) => createUpstreamHttp(config, config.services[name]));
-  // The breakers live in the service clients, built just below; the gauge and /readiness read them when asked.
+  // The breakers live in the service clients, and the cache in `rows`, built just below; gauges and /readiness read them when asked.
   const breakerStates = () => Object.fromEntries(SERVICE_NAMES.map((name) => [name, clients[name].breakerState]));
-  const observability = createObservability(config, { breakerStates, ...options }, () => inFlightOf(clients)());
+  const cacheBytes = () => rows.heldBytes;
+  const observability = createObservability(config, { breakerStates, cacheBytes, ...options }, () => inFlightOf(clients)());
   const observers = [...(options.observers ?? []), ...observability.observers];
   const logger = options.logger ?? createLogger('silent');
   const clients = Object.fromEntries(
     SERVICE_NAMES.map((name, index) => [name, new ServiceClient(config.services[name], pools[index]!, observers, breakerLog(logger, name))]),
   ) as unknown as ServiceClients;
   const security = gatewaySecurity(config, logger);
+  const rows = createRowCache(config, {
+    logger,
+    listener: observability.cacheListener,
+    ...(options.forgetBus ? { bus: options.forgetBus } : {}),
+    ...(options.cacheClock ? { now: options.cacheClock } : {}),
+  });
 
   const common = {
-    context: createContextFactory(config, clients, observability.requestObservers),
+    context: createContextFactory(config, clients, observability.requestObservers, rows),
     logging: observability.yogaLogger,
     landingPage: false,
     ...security.options,
@@ -100,11 +115,12 @@ export function createGateway(config: GatewayConfig, options: GatewayOptions = {
     subgraph,
     handler: routeByPath(yoga, subgraph),
     clients,
+    rows,
     metrics: observability.registry,
     beginDrain: () => observability.beginDrain(),
     close: async () => {
       pools.forEach((pool) => pool.close());
-      await observability.shutdown();
+      await Promise.all([rows.close(), observability.shutdown()]);
     },
   };
 }

@@ -1,9 +1,10 @@
 import { execSync, fork, spawn, type ChildProcess } from 'node:child_process';
-import { appendFileSync, readFileSync } from 'node:fs';
-import net from 'node:net';
+import { appendFileSync } from 'node:fs';
 import os from 'node:os';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
+import { benchCache, CACHE_OFF, cacheReport } from './cache.js';
+import { cpuMs, drive, freePort, message, peakRssMb, randomUser, waitForPort, type Load } from './measure.js';
 
 /**
  * `npm run bench [-- --quick] [-- --runs 3] [-- --write]`
@@ -15,6 +16,7 @@ import autocannon from 'autocannon';
  * throughput, p50/p99, CPU per request (from /proc), upstream calls per query
  * and peak RSS (VmHWM), with the ratios to both floors.
  * `--profile` also writes a CPU profile of the gateway to test-output/profile/.
+ * Then the entity cache: the dashboard with it off, in memory and in Redis (cache.ts).
  */
 const { values } = parseArgs({
   options: {
@@ -33,71 +35,6 @@ const CONNECTIONS = 64;
 const DASHBOARD = `query Dashboard($userId: ID!) { dashboard(userId: $userId) { user { id name email } orders { id productId quantity total status createdAt } notifications { id message read createdAt } } }`;
 const NESTED = `query Nested($ids: [ID!]!) { users(ids: $ids) { name orders { id product { name stock { available } } } notifications { id } } }`;
 const FIFTY = Array.from({ length: 50 }, (_, i) => String(i + 1));
-
-interface Load {
-  rps: number;
-  p50: number;
-  p99: number;
-  requests: number;
-  errors: number;
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = net.createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-function message<T>(child: ChildProcess, send?: string): Promise<T> {
-  return new Promise((resolve) => {
-    child.once('message', (value) => resolve(value as T));
-    if (send) child.send(send);
-  });
-}
-
-/** CPU ms used so far by a process (user + system), from /proc. */
-function cpuMs(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-  return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100; // clock ticks of 10 ms
-}
-
-function peakRssMb(pid: number): number {
-  const line = readFileSync(`/proc/${pid}/status`, 'utf8').split('\n').find((l) => l.startsWith('VmHWM:'))!;
-  return Number(line.split(/\s+/)[1]) / 1024;
-}
-
-async function waitForPort(port: number): Promise<void> {
-  for (let i = 0; i < 200; i++) {
-    const ok = await new Promise<boolean>((resolve) => {
-      const socket = net.connect(port, '127.0.0.1', () => {
-        socket.end();
-        resolve(true);
-      });
-      socket.on('error', () => resolve(false));
-    });
-    if (ok) return;
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  throw new Error(`nothing listens on ${port}`);
-}
-
-async function drive(options: autocannon.Options): Promise<Load> {
-  const result = await autocannon({ ...options, connections: options.connections ?? CONNECTIONS });
-  return {
-    rps: result.requests.average,
-    p50: result.latency.p50,
-    p99: result.latency.p99,
-    requests: result.requests.total,
-    errors: result.errors + result.non2xx + result.timeouts,
-  };
-}
-
-function randomUser(): string {
-  return String(1 + Math.floor(Math.random() * 300));
-}
 
 const gatewayRequest = (connections: number, duration: number): autocannon.Options => ({
   url: '',
@@ -130,15 +67,15 @@ interface Row {
 
 async function measure(name: string, child: ChildProcess, port: number, build: (c: number, d: number) => autocannon.Options, upstreams: ChildProcess): Promise<Row> {
   const url = `http://127.0.0.1:${port}`;
-  await drive({ ...build(CONNECTIONS, 2), url }); // warm-up: JIT, sockets
+  await drive({ ...build(CONNECTIONS, 2), url }, CONNECTIONS); // warm-up: JIT, sockets
   upstreams.send('reset');
   const cpuBefore = cpuMs(child.pid!);
-  const load = await drive({ ...build(CONNECTIONS, SECONDS), url });
+  const load = await drive({ ...build(CONNECTIONS, SECONDS), url }, CONNECTIONS);
   const cpuPerRequestMs = (cpuMs(child.pid!) - cpuBefore) / load.requests;
   const peak = peakRssMb(child.pid!);
   const { calls } = await message<{ calls: Record<string, number> }>(upstreams, 'stats');
   const callsPerQuery = Object.values(calls).reduce((a, b) => a + b, 0) / load.requests;
-  const one = await drive({ ...build(1, Math.max(3, SECONDS / 2)), url });
+  const one = await drive({ ...build(1, Math.max(3, SECONDS / 2)), url }, CONNECTIONS);
   return { name, load, one, cpuPerRequestMs, peakRssMb: peak, callsPerQuery };
 }
 
@@ -191,7 +128,9 @@ async function once() {
   const gatewayPort = await freePort();
   // --profile: a V8 CPU profile of the gateway, written on exit (node --cpu-prof), for `node scripts/bench/top.ts`.
   const profile = values.profile ? ['--cpu-prof', '--cpu-prof-dir=test-output/profile'] : [];
-  const gateway = spawn(process.execPath, [...profile, 'dist/main.js'], { env: { ...env, PORT: String(gatewayPort), LOG_LEVEL: 'warn', NODE_ENV: 'production' }, stdio: ['ignore', 'inherit', 'inherit'] });
+  // The cache off, as the raw server has none: the entity cache has its own section (cache.ts).
+  const gatewayEnv = { ...env, ...CACHE_OFF, PORT: String(gatewayPort), LOG_LEVEL: 'warn', NODE_ENV: 'production' };
+  const gateway = spawn(process.execPath, [...profile, 'dist/main.js'], { env: gatewayEnv, stdio: ['ignore', 'inherit', 'inherit'] });
   await waitForPort(gatewayPort);
 
   try {
@@ -199,11 +138,13 @@ async function once() {
     const gotRow = await measure('got floor (node:http + got as the gateway sets it up)', gotFloor, gotPort, rawRequest, upstreams);
     const gatewayRow = await measure('gateway', gateway, gatewayPort, gatewayRequest, upstreams);
     const nestedResult = await nested(gatewayPort, gateway, rawPort, upstreams);
-    return { rawRow, gotRow, gatewayRow, nestedResult };
-  } finally {
     const exited = new Promise((resolve) => gateway.once('exit', resolve));
     gateway.kill('SIGTERM');
     await exited;
+    const cacheResult = await benchCache({ env, upstreams, seconds: SECONDS, connections: CONNECTIONS });
+    return { rawRow, gotRow, gatewayRow, nestedResult, cacheResult };
+  } finally {
+    gateway.kill('SIGTERM');
     raw.kill('SIGTERM');
     gotFloor.kill('SIGTERM');
     upstreams.disconnect();
@@ -250,6 +191,15 @@ const report = [
   ...table,
   '',
   ...summary,
+  '',
+  '#### Entity cache',
+  '',
+  `The dashboard over ${CONNECTIONS} connections, every request forwarding its user's credentials (orders and notifications are \`private\`), after every user was asked for once; the demo upstreams' Cache-Control.`,
+  '',
+  ...cacheReport(
+    results.map((r) => r.cacheResult),
+    median,
+  ),
   '',
 ].join('\n');
 process.stdout.write(`\n${report}\n`);

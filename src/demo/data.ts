@@ -29,6 +29,31 @@ export const DEMO_PRODUCT_COUNT = 40;
  */
 export const DEMO_UNLUCKY_USER_ID = 'unlucky';
 
+/**
+ * The `Cache-Control` each demo read answers with: what a real service of its
+ * kind would send. Catalogue data changes rarely and may stand in for an
+ * outage; stock changes often; orders and notifications belong to one user
+ * (`private`: the gateway keeps them only for requests that forward that
+ * user's credentials). A new read must say how it may be cached.
+ */
+export const DEMO_CACHE_CONTROL: { readonly [N in ReadName]: string } = {
+  userById: 'max-age=30',
+  ordersByUserId: 'private, max-age=5',
+  salesByProductId: 'max-age=60',
+  notificationsByUserId: 'private, max-age=5',
+  productById: 'max-age=60, stale-if-error=600',
+  stockByProductId: 'max-age=2, stale-while-revalidate=5',
+  reviewsByProductId: 'max-age=120',
+};
+
+/**
+ * The showcase of a stale answer (GraphiQL's fourth tab): a product that the
+ * demo products service answers once and then never again (HTTP 503, as if
+ * the service had gone down). Its answer may be kept fresh for 1 s and serve
+ * as a stale answer for 10 minutes, so the outage shows at the second ask.
+ */
+export const DEMO_OUTAGE = { read: 'productById', key: 'outage', cacheControl: 'max-age=1, stale-if-error=600' } as const;
+
 /** Keys whose calls (per-key, or any batch that carries them) the demo answers with HTTP 503. */
 export const DEMO_FAILING_KEYS: { readonly [N in ReadName]?: ReadonlySet<string> } = {
   notificationsByUserId: new Set([DEMO_UNLUCKY_USER_ID]),
@@ -100,6 +125,8 @@ export function createDemoData(seed = 20261128): DemoData {
   }
   for (const id of products.keys()) if (!sales.has(id)) sales.set(id, { productId: id, unitsSold: 0, revenue: 0 });
   addUnluckyUser(users, ordersByUser, products);
+  // After the sales totals, from no random draw: the seeded data stays as it was.
+  products.set(DEMO_OUTAGE.key, { id: DEMO_OUTAGE.key, name: 'Umbrella (served while its service is down)', price: 19.9 });
 
   return {
     userById: users,

@@ -17,6 +17,8 @@ export interface DemoKnobs {
   writeFailStatus: number | null;
   /** Carry out every write, and never answer. */
   writeHang: boolean;
+  /** `Cache-Control` of every answer: `undefined` for each read's own (data.ts), `null` for none. */
+  cacheControl?: string | null;
 }
 
 export interface RecordedCall {
@@ -83,7 +85,8 @@ export async function startDemoUpstreams(options: DemoOptions = {}): Promise<Dem
           return send(response, 400, { error: 'malformed path' });
         }
         if (!answer || answer.status === 404) return send(response, 404, { error: 'not found' });
-        send(response, answer.status, answer.body);
+        const { cacheControl = answer.status === 200 ? answer.cacheControl : null } = knobs[name];
+        send(response, answer.status, answer.body, cacheControl);
       }, latencyMs);
       response.on('close', () => clearTimeout(timer));
     });
@@ -155,8 +158,12 @@ function carryOut(request: http.IncomingMessage, raw: Buffer, writes: DemoWrites
   return writes.answer(route.write, { key: route.key, body, ...(typeof key === 'string' ? { idempotencyKey: key } : {}) });
 }
 
-function send(response: http.ServerResponse, status: number, body: unknown): void {
+function send(response: http.ServerResponse, status: number, body: unknown, cacheControl: string | null = null): void {
   const json = JSON.stringify(body);
-  response.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(json) });
+  response.writeHead(status, {
+    'content-type': 'application/json',
+    'content-length': Buffer.byteLength(json),
+    ...(cacheControl === null ? {} : { 'cache-control': cacheControl }),
+  });
   response.end(json);
 }

@@ -36,6 +36,21 @@ export interface UpstreamErrorEntry {
 }
 
 /**
+ * Data served from the gateway's cache because the upstream call for it failed
+ * (the upstream allowed it with `stale-if-error`). Listed under
+ * `extensions.stale`; those paths have no `extensions.errors` entry.
+ */
+export interface StaleEntry {
+  readonly service: UpstreamServiceName;
+  /** Why the upstream's own answer could not be used: the code its `extensions.errors` entry would have had. */
+  readonly code: UpstreamErrorCode;
+  /** Every response path whose value is that old. */
+  readonly paths: ReadonlyArray<ResponsePath>;
+  /** Seconds since the upstream gave the served answer. */
+  readonly ageSeconds: number;
+}
+
+/**
  * One REST call that a request caused, as listed in `extensions.upstreams`
  * when the upstream trace is on (`x-gateway-trace: 1`, see docs/clients.md). It
  * names the route template only: never a host, an id or a credential.
@@ -58,6 +73,12 @@ export interface UpstreamCallTrace {
   readonly attempts: number;
   /** Present and `true` when an identical concurrent call of another request served this one. */
   readonly shared?: boolean;
+  /**
+   * Present when the service's cache answered instead of a call: `hit` (fresh), `revalidating` (stale, one
+   * background call refreshes it) or `stale` (the call made for these keys failed, and the upstream allowed a stale
+   * answer instead). `keys` is then how many keys it answered; the keys still fetched are in the entry of that call.
+   */
+  readonly cache?: 'hit' | 'revalidating' | 'stale';
   /** When the call started, in ms after the operation's execution started. */
   readonly startMs: number;
   /** From the call's start to its end, retries and waits for a free slot included. */
@@ -66,10 +87,11 @@ export interface UpstreamCallTrace {
 
 /**
  * The `extensions` of a gateway response (or of one part of an incremental
- * @defer/@stream response): `errors` when some upstream failed, `upstreams`
- * when the trace was asked for.
+ * @defer/@stream response): `errors` when some upstream failed, `stale` when
+ * some data stood in for a failed call, `upstreams` when the trace was asked for.
  */
 export interface GatewayResponseExtensions {
   readonly errors?: ReadonlyArray<UpstreamErrorEntry>;
+  readonly stale?: ReadonlyArray<StaleEntry>;
   readonly upstreams?: ReadonlyArray<UpstreamCallTrace>;
 }

@@ -1,4 +1,4 @@
-import { DEMO_UNLUCKY_USER_ID } from '../demo/data.js';
+import { DEMO_OUTAGE, DEMO_UNLUCKY_USER_ID } from '../demo/data.js';
 import type { ServiceName } from '../services/index.js';
 
 /** What GraphiQL opens on: a query that shows the graph's point, the dashboard. */
@@ -98,7 +98,7 @@ query DeferredDashboard($userId: ID! = "1") {
 }
 `;
 
-/** The fourth tab: a write, with its idempotency key. */
+/** A demo tab: a write, with its idempotency key. */
 export const PLACE_ORDER_QUERY = /* GraphQL */ `# A write. placeOrder sends an idempotency key to the orders service: this
 # one, or one the gateway makes when none is given (the payload returns it).
 # Run it twice: the second answer is the same order, placed once. Change the
@@ -130,6 +130,27 @@ mutation PlaceOrder($key: String = "graphiql-example-1") {
 }
 `;
 
+/** A demo tab: an outage answered from the cache, and said so. */
+export const STALE_QUERY = /* GraphQL */ `# A stale answer instead of a null. The demo products service answers
+# product "${DEMO_OUTAGE.key}" once and then fails (HTTP 503), as if it had gone down;
+# its first answer said "Cache-Control: ${DEMO_OUTAGE.cacheControl}".
+# Run it once: a fresh answer, now kept. Wait a second and run it again:
+# the call fails, the kept row is served, and extensions.stale says which
+# service failed, how, which paths hold stale data and how old it is (no
+# extensions.errors entry for them). extensions.upstreams shows the failed
+# call and the row served instead (cache: "stale").
+#
+# The dashboard (first tab) shows the cache at work too: run it twice and
+# the second trace has cache: "hit" entries instead of calls.
+query StaleProduct($id: ID! = "${DEMO_OUTAGE.key}") {
+  product(id: $id) {
+    id
+    name
+    price
+  }
+}
+`;
+
 interface DemoTab {
   readonly query: string;
   /** Services whose demo behaviour (data, fixtures, knobs) the tab's text and its lesson depend on. */
@@ -141,6 +162,7 @@ const DEMO_TABS: readonly DemoTab[] = [
   { query: DEFER_QUERY, services: ['users', 'orders', 'notifications'] },
   // It places an order: never from a default tab against a real orders service.
   { query: PLACE_ORDER_QUERY, services: ['users', 'orders', 'products'] },
+  { query: STALE_QUERY, services: ['products'] },
 ];
 
 /**

@@ -3,6 +3,7 @@ import { READS, type ReadName, type Reads, type ServiceName } from '../services/
 import type { KeyedRead, ReadValue } from '../services/define.js';
 import type { CallOptions } from '../upstream/call.js';
 import type { ServiceClient } from '../upstream/service-client.js';
+import type { RequestCache } from '../cache/read-through.js';
 import { createReadLoader } from './keyed-loader.js';
 
 export type ServiceClients = { readonly [S in ServiceName]: ServiceClient };
@@ -22,6 +23,7 @@ class RequestLoaders {
   constructor(
     readonly clients: ServiceClients,
     readonly callFor: (service: ServiceName) => CallOptions,
+    readonly cache: RequestCache | undefined,
   ) {}
 }
 
@@ -31,11 +33,11 @@ for (const read of Object.values(READS) as KeyedRead[]) {
   Object.defineProperty(RequestLoaders.prototype, name, {
     enumerable: true,
     get(this: RequestLoaders) {
-      return (this.built[name] ??= createReadLoader(read, this.clients[service], this.callFor(service)));
+      return (this.built[name] ??= createReadLoader(read, this.clients[service], this.callFor(service), this.cache));
     },
   });
 }
 
-export function createLoaders(clients: ServiceClients, callFor: (service: ServiceName) => CallOptions): Loaders {
-  return new RequestLoaders(clients, callFor) as unknown as Loaders;
+export function createLoaders(clients: ServiceClients, callFor: (service: ServiceName) => CallOptions, cache?: RequestCache): Loaders {
+  return new RequestLoaders(clients, callFor, cache) as unknown as Loaders;
 }

@@ -5,6 +5,8 @@ import { listValue, pathSegment } from '../upstream/ids.js';
 import { NOT_FOUND, type Answer, type CallOptions, type Route } from '../upstream/call.js';
 import type { ServiceClient } from '../upstream/service-client.js';
 import { arrayItems, checkRows, type CheckedRows } from './rows.js';
+import { readThroughBatch, type FetchKeys, type RequestCache } from '../cache/read-through.js';
+import type { FetchedKey } from '../cache/row-cache.js';
 
 /**
  * A per-request DataLoader over one keyed read. With batching on, the keys of
@@ -17,46 +19,67 @@ import { arrayItems, checkRows, type CheckedRows } from './rows.js';
  * to the same UpstreamFailure, which DataLoader hands out as that key's error,
  * so the failure is reported once with every path it nulled. A bad row fails
  * its own key only, again with one failure per call.
+ *
+ * With the service's cache on, the batch function asks the cache first and
+ * calls the upstream only for the keys it could not serve (cache/read-through.ts).
  */
-export function createReadLoader<R extends KeyedRead>(read: R, client: ServiceClient, call: CallOptions): DataLoader<string, ReadValue<R>> {
+export function createReadLoader<R extends KeyedRead>(
+  read: R,
+  client: ServiceClient,
+  call: CallOptions,
+  cache?: RequestCache,
+): DataLoader<string, ReadValue<R>> {
   type Value = ReadValue<R>;
-  const batchFn = client.config.batch
-    ? (keys: readonly string[]) => loadBatch(read, client, call, keys) as Promise<Array<Value | Error>>
-    : (keys: readonly string[]) => Promise.all(keys.map((key) => loadOne(read, client, call, key) as Promise<Value | Error>));
-  return new DataLoader<string, Value>(batchFn, {
-    maxBatchSize: client.config.batch ? client.config.maxBatchSize : Number.POSITIVE_INFINITY,
+  const { batch } = client.config;
+  const fetch: FetchKeys = batch
+    ? (keys, options, cacheMiss) => loadBatch(read, client, options, keys, cacheMiss)
+    : (keys, options, cacheMiss) => Promise.all(keys.map((key) => loadOne(read, client, options, key, cacheMiss)));
+  const batchFn =
+    cache && client.config.cache
+      ? readThroughBatch(cache, { read, call, fetch, route: { template: routeTemplate(read, batch), batch }, timeoutMs: client.config.timeoutMs })
+      : async (keys: readonly string[]) => (await fetch(keys, call, false)).map(({ value }) => value);
+  return new DataLoader<string, Value>(batchFn as (keys: readonly string[]) => Promise<Array<Value | Error>>, {
+    maxBatchSize: batch ? client.config.maxBatchSize : Number.POSITIVE_INFINITY,
   });
 }
 
 type Row = object;
 
-async function loadBatch(read: KeyedRead, client: ServiceClient, call: CallOptions, keys: readonly string[]) {
+function routeTemplate(read: KeyedRead, batch: boolean): string {
+  return batch ? `/${read.batch.path}?${read.batch.param}={keys}` : `/${read.perKey}`;
+}
+
+/** One batch call; every key's value is its row(s), `null`/`[]` when left out, or the call's failure. */
+async function loadBatch(read: KeyedRead, client: ServiceClient, call: CallOptions, keys: readonly string[], cacheMiss: boolean): Promise<FetchedKey[]> {
   const route: Route = {
-    template: `/${read.batch.path}?${read.batch.param}={keys}`,
+    template: routeTemplate(read, true),
     path: read.batch.path,
     searchParams: { [read.batch.param]: listValue(keys) },
     notFoundIsNull: false,
     keys: keys.length,
     batch: true,
+    cacheMiss,
   };
   const asked = new Set(keys);
   try {
     const answer = await client.get(route, call, (body) =>
       checkRows(read, { items: arrayItems(body), indexed: true, asked, strangerRows: 'ignore' }),
     );
-    return valuesFor(read, answer, keys);
+    // The answer's Cache-Control covers every row in it, and every key it left out ("not found" is an answer too).
+    return valuesFor(read, answer, keys).map((value) => ({ value, cacheControl: answer.cacheControl }));
   } catch (error) {
-    return keys.map(() => asError(error));
+    return keys.map(() => ({ value: asError(error) }));
   }
 }
 
-async function loadOne(read: KeyedRead, client: ServiceClient, call: CallOptions, key: string) {
+async function loadOne(read: KeyedRead, client: ServiceClient, call: CallOptions, key: string, cacheMiss: boolean): Promise<FetchedKey> {
   const route: Route = {
-    template: `/${read.perKey}`,
+    template: routeTemplate(read, false),
     path: read.perKey.replace('{key}', pathSegment(key)),
     notFoundIsNull: true,
     keys: 1,
     batch: false,
+    cacheMiss,
   };
   const asked = new Set([key]);
   try {
@@ -65,9 +88,10 @@ async function loadOne(read: KeyedRead, client: ServiceClient, call: CallOptions
         ? checkRows(read, { items: [body], indexed: false, asked, strangerRows: 'refuse' })
         : checkRows(read, { items: arrayItems(body), indexed: true, asked, strangerRows: 'refuse' }),
     );
-    return valuesFor(read, answer, [key])[0]!;
+    // A 404 is not a 2xx answer: "not found" from a per-key route is not kept.
+    return { value: valuesFor(read, answer, [key])[0]!, cacheControl: answer.value === NOT_FOUND ? undefined : answer.cacheControl };
   } catch (error) {
-    return asError(error);
+    return { value: asError(error) };
   }
 }
 

@@ -4,6 +4,7 @@ import type { Registry } from 'prom-client';
 import { type GatewayConfig } from '../config.js';
 import { SERVICE_NAMES, type ServiceName } from '../services/index.js';
 import type { Logger } from '../logger.js';
+import type { CacheListener } from '../cache/row-cache.js';
 import type { CallObserver } from '../upstream/observe.js';
 import { upstreamCallLog, useRequestLog, yogaLogger } from './logging.js';
 import { allClosed, createUpstreamMetrics, type BreakerStates } from './metrics.js';
@@ -20,6 +21,8 @@ export interface ObservabilityOptions {
   readonly logger?: Logger;
   /** Circuit breakers' states, for the gauge and `/readiness`; defaults to all closed. */
   readonly breakerStates?: BreakerStates;
+  /** Bytes the in-process cache store holds, for its gauge. */
+  readonly cacheBytes?: () => number;
   /** What `/metrics` serves; defaults to this gateway's registry (a cluster worker asks the primary). */
   readonly metricsSource?: (local: Registry) => MetricsSource;
   /** From `loadTracing`: required when OTEL_EXPORTER_OTLP_ENDPOINT is set, absent otherwise. */
@@ -45,6 +48,8 @@ export interface Observability {
   readonly plugins: readonly Plugin[];
   readonly yogaLogger: ReturnType<typeof yogaLogger>;
   readonly registry: Registry;
+  /** Counts what the row cache does (metrics). */
+  readonly cacheListener: CacheListener;
   /** From now on `/readiness` answers 503 and responses close their connections. */
   beginDrain(): void;
   /** Flushes buffered spans. */
@@ -60,7 +65,7 @@ export function createObservability(
   const logger = options.logger ?? pino({ level: 'silent' });
   const breakerStates = options.breakerStates ?? allClosed;
   const ledger = new RequestLedger(upstreamCallLog(logger));
-  const metrics = createUpstreamMetrics({ breakerStates, inFlight });
+  const metrics = createUpstreamMetrics({ breakerStates, inFlight, ...(options.cacheBytes ? { cacheBytes: options.cacheBytes } : {}) });
   const tracing = options.tracing;
   if (config.operations.otlpEndpoint && !tracing) {
     throw new Error('OTEL_EXPORTER_OTLP_ENDPOINT is set: build the gateway with { tracing: await loadTracing(config, logger) }');
@@ -82,6 +87,7 @@ export function createObservability(
     ],
     yogaLogger: yogaLogger(logger),
     registry: metrics.registry,
+    cacheListener: metrics.cache,
     beginDrain() {
       draining = true;
     },

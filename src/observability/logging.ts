@@ -2,13 +2,13 @@ import type { Plugin, YogaLogger } from 'graphql-yoga';
 import { isOperationPath } from '../endpoints.js';
 import type { Logger } from '../logger.js';
 import type { BreakerListener } from '../upstream/circuit-breaker.js';
-import type { CallObserver } from '../upstream/observe.js';
+import { isAvoided, type CallObserver } from '../upstream/observe.js';
 import type { RequestLedger, RequestRecord } from './request-ledger.js';
 
 /**
  * One info line per GraphQL request, written when its response is complete:
  * request id, operation, status, duration, upstream calls and failures by
- * code. Never headers, variables or the query text: they may carry tokens.
+ * code, and the keys the cache served or missed. Never headers, variables or the query text: they may carry tokens.
  */
 export function useRequestLog(logger: Logger, ledger: RequestLedger): Plugin {
   return {
@@ -30,6 +30,9 @@ export function useRequestLog(logger: Logger, ledger: RequestLedger): Plugin {
           status: response.status,
           durationMs: Math.round((performance.now() - record.startedAt) * 10) / 10,
           upstreamCalls: record.upstreamCalls,
+          cacheHits: record.cacheHits,
+          cacheMisses: record.cacheMisses,
+          cacheStale: record.cacheStale,
           upstreamFailures: record.failures,
           graphqlErrors: record.graphqlErrors,
           clientGone: record.clientGone,
@@ -52,12 +55,17 @@ export function upstreamCallLog(logger: Logger): (record: RequestRecord) => read
   const reads = logger.isLevelEnabled('debug');
   if (!logger.isLevelEnabled('info')) return () => [];
   return (record) => [
-    ({ service, route, method, keys, batch, idempotencyKeyHash }) => {
+    (start) => {
+      const { service, route, method, keys, batch, idempotencyKeyHash } = start;
       const write = method !== 'GET';
       if (!write && !reads) return undefined;
       const log = (fields: object, message: string) => (write ? logger.info(fields, message) : logger.debug(fields, message));
       // `upstream`, not `service`: the logger's base fields already name this process as the `service`.
       const call = { requestId: record.requestId, upstream: service, method, route, batch, batchSize: keys, ...(idempotencyKeyHash ? { idempotencyKeyHash } : {}) };
+      if (isAvoided(start)) {
+        log({ ...call, cache: start.cache }, 'upstream call answered by the cache');
+        return undefined;
+      }
       return {
         attemptEnded({ attempt, durationMs, status, code }) {
           if (code) log({ ...call, attempt, status: status ?? null, code, durationMs }, 'upstream attempt failed');

@@ -1,5 +1,6 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import { SERVICE_NAMES, type ServiceName } from '../services/index.js';
+import type { CacheListener } from '../cache/row-cache.js';
 import type { CallObserver } from '../upstream/observe.js';
 
 export type BreakerState = 'closed' | 'open' | 'half-open';
@@ -12,12 +13,16 @@ export interface UpstreamMetricsSources {
   readonly breakerStates: BreakerStates;
   /** Calls holding a slot of each service's in-flight cap right now. */
   readonly inFlight: () => Record<ServiceName, number>;
+  /** Bytes the in-process cache store holds (0 with Redis). */
+  readonly cacheBytes?: () => number;
 }
 
 export interface UpstreamMetrics {
   readonly registry: Registry;
   /** Process-wide watcher that feeds the upstream metrics. */
   readonly observer: CallObserver;
+  /** Feeds the cache metrics. */
+  readonly cache: CacheListener;
 }
 
 const SECONDS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
@@ -26,9 +31,9 @@ const BATCH_SIZES = [1, 2, 5, 10, 25, 50, 100, 250];
 /**
  * The gateway's own registry (one per gateway, so tests and workers never
  * share one): process metrics plus, per upstream, call duration, calls by
- * outcome code, retries, batch sizes, in-flight calls and breaker state.
- * Labels are bounded: service, method (GET for reads, POST for writes), route
- * template, outcome code; never ids.
+ * outcome code, retries, batch sizes, in-flight calls, breaker state, and
+ * what its cache answered. Labels are bounded: service, method (GET for
+ * reads, POST for writes), route template, outcome code; never ids.
  */
 export function createUpstreamMetrics(sources: UpstreamMetricsSources): UpstreamMetrics {
   const registry = new Registry();
@@ -85,6 +90,31 @@ export function createUpstreamMetrics(sources: UpstreamMetricsSources): Upstream
     },
   });
 
+  new Gauge({
+    name: 'gateway_cache_memory_bytes',
+    help: 'Bytes of rows held by the in-process cache store (at most a fifth of CACHE_MAX_BYTES; 0 with a Redis store; summed over workers)',
+    registers,
+    collect() {
+      this.set(sources.cacheBytes?.() ?? 0);
+    },
+  });
+  const cacheKeys = new Counter({
+    name: 'gateway_cache_keys_total',
+    help: 'Keys looked up in the cache, by how they were answered: hit (fresh), revalidating (stale, refreshed in the background), miss (fetched), stale (fetched, failed, served stale instead)',
+    labelNames: ['service', 'result'] as const,
+    registers,
+  });
+  const storeErrors = new Counter({
+    name: 'gateway_cache_store_errors_total',
+    help: 'Cache store operations that failed (store down, slow or answering something that is not a row); the request went to the upstream instead',
+    labelNames: ['service'] as const,
+    registers,
+  });
+  const cache: CacheListener = {
+    keys: (service, result, count) => cacheKeys.inc({ service, result }, count),
+    storeFailed: (service) => storeErrors.inc({ service }),
+  };
+
   const observer: CallObserver = ({ service, route, method, keys, batch }) => {
     if (batch) batchSize.observe({ service, route }, keys);
     return {
@@ -96,5 +126,5 @@ export function createUpstreamMetrics(sources: UpstreamMetricsSources): Upstream
       },
     };
   };
-  return { registry, observer };
+  return { registry, observer, cache };
 }

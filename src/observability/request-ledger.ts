@@ -12,6 +12,12 @@ export interface RequestRecord {
   operationName: string | undefined;
   operationType: string | undefined;
   upstreamCalls: number;
+  /** Keys the cache answered without a call of this request (fresh, or stale while being refreshed). */
+  cacheHits: number;
+  /** Keys fetched because the cache could not serve them. */
+  cacheMisses: number;
+  /** Of those, keys whose call failed and that were served stale instead (`extensions.stale`). */
+  cacheStale: number;
   /** Failed upstream calls by code, as the client saw them in `extensions.errors` (a call shared with another request included). */
   readonly failures: Partial<Record<UpstreamErrorCode, number>>;
   /** Entries of the top-level `errors` (invalid operations, gateway bugs). */
@@ -48,6 +54,9 @@ export class RequestLedger {
         operationName: undefined,
         operationType: undefined,
         upstreamCalls: 0,
+        cacheHits: 0,
+        cacheMisses: 0,
+        cacheStale: 0,
         failures: {},
         graphqlErrors: 0,
         clientGone: false,
@@ -69,8 +78,13 @@ export class RequestLedger {
 
   observersFor(request: Request): readonly CallObserver[] {
     const record = this.of(request);
-    const count: CallObserver = () => {
-      record.upstreamCalls++;
+    const count: CallObserver = (start) => {
+      if (start.cache === 'hit' || start.cache === 'revalidating') record.cacheHits += start.keys;
+      else if (start.cache === 'stale') record.cacheStale += start.keys;
+      else {
+        record.upstreamCalls++;
+        if (start.cache === 'miss') record.cacheMisses += start.keys;
+      }
       return undefined;
     };
     return [count, ...this.extraObservers(record)];

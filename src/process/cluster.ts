@@ -3,6 +3,7 @@ import { AggregatorRegistry } from 'prom-client';
 import { type Config } from '../config.js';
 import { SERVICE_NAMES } from '../services/index.js';
 import type { DemoUpstreams } from '../demo/server.js';
+import { relayCacheForgets } from './cache-bus.js';
 import type { Logger } from '../logger.js';
 import { closeScrapers, listenForScrapers } from './metrics-listener.js';
 import type { MetricsSource } from '../observability/index.js';
@@ -13,8 +14,9 @@ import type { Registry } from 'prom-client';
  * sharing the port (node:cluster hands connections round-robin). Workers share
  * nothing per request: each has its own gateway, loaders and socket pools.
  * The primary owns what must exist once: the demo upstreams (their URLs go
- * to workers as *_SERVICE_URL) and the sum of every worker's metrics (served
- * on METRICS_PORT by the primary itself when that is set).
+ * to workers as *_SERVICE_URL), the sum of every worker's metrics (served
+ * on METRICS_PORT by the primary itself when that is set), and the relay of
+ * cache invalidations between workers (cache-bus.ts).
  */
 const METRICS_REQUEST = 'gateway:metrics-request';
 const METRICS_RESPONSE = 'gateway:metrics-response';
@@ -49,6 +51,7 @@ export async function runPrimary({ config, logger, demo }: PrimaryOptions): Prom
     // With every URL set, a worker could not tell the demo's services from real ones (GraphiQL's demo tabs).
     const worker = cluster.fork({ ...env, DEMO_SERVICES: config.demoServices.join(',') });
     worker.on('listening', () => listening.add(worker));
+    relayCacheForgets(worker);
     worker.on('message', (message: MetricsRequest) => {
       if (message?.type !== METRICS_REQUEST) return;
       const reply = (answer: Omit<MetricsResponse, 'type' | 'id'>) => worker.send({ type: METRICS_RESPONSE, id: message.id, ...answer });

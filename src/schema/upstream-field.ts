@@ -7,7 +7,9 @@ import { idProblem } from '../upstream/ids.js';
 /**
  * Awaits an upstream-backed value. An upstream failure becomes `null` here and
  * an entry (with this field's path) in `extensions.errors`; anything else is a
- * gateway bug and goes on to the top-level `errors`, masked by Yoga.
+ * gateway bug and goes on to the top-level `errors`, masked by Yoga. A value
+ * the cache served instead of a failed call has this field's path listed in
+ * `extensions.stale` instead.
  */
 export async function nullOnFailure<T>(
   ctx: GatewayContext,
@@ -16,7 +18,9 @@ export async function nullOnFailure<T>(
   path: ResponsePath = responsePathAsArray(info.path),
 ): Promise<T | null> {
   try {
-    return await value;
+    const result = await value;
+    ctx.stale.recordIfStale(result, path);
+    return result;
   } catch (error) {
     if (!isUpstreamFailure(error)) throw error;
     ctx.failures.record(error, path);

@@ -24,6 +24,8 @@ export interface ServiceSettings {
   readonly breakerMaxCooldownMs: number;
   /** Header that carries a write's idempotency key; empty: the service takes none. */
   readonly idempotencyHeader: string;
+  /** Honour the service's `Cache-Control` (docs/caching.md); `false`: never keep its answers. */
+  readonly cache: boolean;
 }
 
 export const DEFAULT_SERVICE_SETTINGS: ServiceSettings = Object.freeze({
@@ -46,4 +48,5 @@ export const DEFAULT_SERVICE_SETTINGS: ServiceSettings = Object.freeze({
   breakerCooldownMs: 5000,
   breakerMaxCooldownMs: 60_000,
   idempotencyHeader: 'Idempotency-Key',
+  cache: true,
 });

@@ -1,11 +1,12 @@
 import type { UpstreamCallTrace } from '../errors/contract.js';
-import type { CallObserver } from '../upstream/observe.js';
+import { isAvoided, type CallObserver } from '../upstream/observe.js';
 
 /**
  * Records, for one GraphQL request, every REST call it caused, as the
  * `extensions.upstreams` entries typed in errors/contract.ts.
  * It sees what the call engine tells observers: route templates, key counts,
- * statuses and codes; hosts, ids and headers never reach it.
+ * statuses and codes, and the keys the cache answered; hosts, ids and
+ * headers never reach it.
  */
 export class UpstreamTrace {
   private readonly startedAt = Date.now();
@@ -26,6 +27,7 @@ export class UpstreamTrace {
           ...(end.outcome === 'ok' || end.outcome === 'not-found' || end.outcome === 'cancelled' || end.outcome === 'refused' ? {} : { code: end.outcome }),
           attempts: end.attempts,
           ...(start.shared ? { shared: true } : {}),
+          ...(isAvoided(start) ? { cache: start.cache as NonNullable<UpstreamCallTrace['cache']> } : {}),
           startMs: startedAt - this.startedAt,
           durationMs: end.durationMs,
         });

@@ -41,6 +41,8 @@ export interface Route {
   /** Keys carried: 1 for a per-key call. */
   readonly keys: number;
   readonly batch: boolean;
+  /** The keys are asked for because the service's cache could not serve them: watchers count them as misses. */
+  readonly cacheMiss?: boolean;
 }
 
 /** The value of a call whose 404 means "no such key". */

@@ -20,6 +20,20 @@ export interface CallStart {
   readonly shared?: boolean;
   /** A write's idempotency key, hashed (idempotency-key.ts): the key itself is never logged. */
   readonly idempotencyKeyHash?: string;
+  /**
+   * Set when the service's cache was asked first. `miss`: a real call, for the keys the cache could not serve.
+   * The others are calls avoided, reported to the request's own observers only, with `keys` served from the cache:
+   * `hit` fresh, `revalidating` stale while one background call refreshes them, `stale` instead of the failure
+   * of the call made for them (stale-if-error).
+   */
+  readonly cache?: CacheOutcome;
+}
+
+export type CacheOutcome = 'hit' | 'revalidating' | 'stale' | 'miss';
+
+/** A call the cache answered: no upstream traffic, nothing to time. */
+export function isAvoided(start: CallStart): boolean {
+  return start.cache !== undefined && start.cache !== 'miss';
 }
 
 export interface AttemptEnd {

@@ -315,7 +315,15 @@ export class ServiceClient {
 
   private callStart(route: Route, write?: WritePolicy<unknown>): CallStart {
     const hash = write?.idempotencyKeyHash;
-    return { service: this.name, route: route.template, method: route.method ?? 'GET', keys: route.keys, batch: route.batch, ...(hash ? { idempotencyKeyHash: hash } : {}) };
+    return {
+      service: this.name,
+      route: route.template,
+      method: route.method ?? 'GET',
+      keys: route.keys,
+      batch: route.batch,
+      ...(hash ? { idempotencyKeyHash: hash } : {}),
+      ...(route.cacheMiss ? { cache: 'miss' as const } : {}),
+    };
   }
 
   /** No attempt could start. Says which limit stopped it: a call never made is not said to have gone unanswered. */

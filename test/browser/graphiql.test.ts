@@ -74,7 +74,7 @@ describe('GraphiQL in a browser with no internet', () => {
   });
 
   it('the dashboard: the result, and one bar per service in the "Upstream calls" panel, opened at once', { timeout: 60_000 }, async () => {
-    await expect.poll(() => page.locator('.graphiql-tab').count(), { timeout: 30_000 }).toBe(4);
+    await expect.poll(() => page.locator('.graphiql-tab').count(), { timeout: 30_000 }).toBe(5);
     const bars = await runAndDraw(page, 'Grace Lovelace', 5);
     expect((await responseText(page))).toContain('grace.lovelace.1@example.com');
     expect(bars.map((bar) => bar.service).sort()).toEqual(FIVE_SERVICES);

@@ -1,7 +1,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { loadConfig, withUpstreamUrls, type GatewayConfig } from '../../src/config.js';
-import { type ServiceName } from '../../src/services/index.js';
+import { SERVICE_NAMES, type ServiceName } from '../../src/services/index.js';
 import { startDemoUpstreams, type DemoOptions, type DemoUpstreams } from '../../src/demo/server.js';
 import { loadTracing } from '../../src/observability/index.js';
 import { createGateway, type Gateway, type GatewayOptions } from '../../src/server.js';
@@ -29,11 +29,16 @@ export interface TestGatewayOptions extends GatewayOptions {
   /** Upstreams that replace the demo ones for some services. */
   readonly urls?: Partial<Record<ServiceName, URL>>;
   readonly demo?: DemoOptions;
+  /**
+   * `true`: the demo upstreams send their `Cache-Control` headers, as `npm start`'s do. By default they send none, so
+   * that tests of everything else see one upstream call per read, however often they ask.
+   */
+  readonly cacheHeaders?: boolean;
 }
 
 /** The gateway over real HTTP on a loopback port, in front of the demo upstreams (also on loopback). */
 export async function startGateway(options: TestGatewayOptions = {}): Promise<TestGateway> {
-  const demo = await startDemoUpstreams(options.demo);
+  const demo = await startDemoUpstreams(options.cacheHeaders ? options.demo : withoutCacheHeaders(options.demo));
   const config = withUpstreamUrls(loadConfig(options.env ?? {}), { ...demo.urls, ...options.urls });
   const tracing = await loadTracing(config, options.logger);
   const gateway = createGateway(config, { ...(tracing ? { tracing } : {}), ...options });
@@ -82,4 +87,9 @@ export async function startGateway(options: TestGatewayOptions = {}): Promise<Te
 export function callCounts(demo: DemoUpstreams, services?: readonly ServiceName[]): Partial<Record<ServiceName, number>> {
   const counts = Object.entries(demo.stats).map(([name, stat]) => [name, stat.calls.length] as const);
   return Object.fromEntries(services ? counts.filter(([name]) => services.includes(name as ServiceName)) : counts.filter(([, calls]) => calls > 0));
+}
+
+function withoutCacheHeaders(options: DemoOptions = {}): DemoOptions {
+  const knobs = Object.fromEntries(SERVICE_NAMES.map((name) => [name, { cacheControl: null, ...options.knobs?.[name] }]));
+  return { ...options, knobs };
 }

@@ -5,7 +5,7 @@ import zlib from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SERVICE_NAMES } from '../../src/services/index.js';
 import { preferredEncoding } from '../../src/graphiql/delivery.js';
-import { DEFAULT_QUERY, DEFER_QUERY, PARTIAL_FAILURE_QUERY, PLACE_ORDER_QUERY } from '../../src/graphiql/tabs.js';
+import { DEFAULT_QUERY, DEFER_QUERY, PARTIAL_FAILURE_QUERY, PLACE_ORDER_QUERY, STALE_QUERY } from '../../src/graphiql/tabs.js';
 import { getPage, graphiqlTabsAt, pageOptionsOf, type PageAnswer } from '../helpers/graphiql-page.js';
 import { startGateway, type TestGateway } from '../helpers/gateway.js';
 
@@ -119,18 +119,19 @@ describe('GraphiQL with the trace switched off', () => {
   });
 });
 
-const ALL_TABS = [DEFAULT_QUERY, PARTIAL_FAILURE_QUERY, DEFER_QUERY, PLACE_ORDER_QUERY];
+const ALL_TABS = [DEFAULT_QUERY, PARTIAL_FAILURE_QUERY, DEFER_QUERY, PLACE_ORDER_QUERY, STALE_QUERY];
 
 /** Base URLs that are never called: the page alone is under test. */
 const REAL = (...services: string[]) => Object.fromEntries(services.map((name) => [`${name.toUpperCase()}_SERVICE_URL`, 'http://127.0.0.1:9/']));
 
 describe('GraphiQL tabs fit the services behind the gateway', () => {
   it.each([
-    ['every service from the demo upstreams: the dashboard, the partial failure, @defer and placeOrder', {}, ALL_TABS],
+    ['every service from the demo upstreams: the dashboard, the partial failure, @defer, placeOrder and the stale answer', {}, ALL_TABS],
     ['every service real: only the dashboard', REAL(...SERVICE_NAMES), [DEFAULT_QUERY]],
-    ['inventory real: no partial failure (it shows stock), @defer and placeOrder still', REAL('inventory'), [DEFAULT_QUERY, DEFER_QUERY, PLACE_ORDER_QUERY]],
-    ['notifications real: placeOrder only', REAL('notifications'), [DEFAULT_QUERY, PLACE_ORDER_QUERY]],
-    ['orders real: no tab places an order there', REAL('orders'), [DEFAULT_QUERY]],
+    ['inventory real: no partial failure (it shows stock); @defer, placeOrder and the stale answer still', REAL('inventory'), [DEFAULT_QUERY, DEFER_QUERY, PLACE_ORDER_QUERY, STALE_QUERY]],
+    ['notifications real: placeOrder and the stale answer only', REAL('notifications'), [DEFAULT_QUERY, PLACE_ORDER_QUERY, STALE_QUERY]],
+    ['orders real: no tab places an order there', REAL('orders'), [DEFAULT_QUERY, STALE_QUERY]],
+    ['products real: no stale-answer tab (its outage is the demo\'s)', REAL('products'), [DEFAULT_QUERY, DEFER_QUERY]],
     [
       'every URL set, all named in DEMO_SERVICES (a cluster worker, or `npm run upstreams`): the demo tabs',
       { ...REAL(...SERVICE_NAMES), DEMO_SERVICES: SERVICE_NAMES.join(',') },
@@ -200,6 +201,23 @@ describe("GraphiQL's example tabs run against the default demo upstreams", () =>
     const { body } = await gw.query('query ($ids: [ID!]!) { users(ids: $ids) { notifications { id } } }', { ids });
     expect(body.extensions).toBeUndefined();
     expect(body.data.users.every((user: { notifications: unknown[] | null }) => Array.isArray(user.notifications))).toBe(true);
+  });
+});
+
+describe("GraphiQL's stale-answer tab, against the demo upstreams with their cache headers", () => {
+  it('first a fresh answer; a second later, the same data served stale while the products service fails', async () => {
+    let now = Date.now();
+    const gw = await startGateway({ cacheHeaders: true, cacheClock: () => now });
+    try {
+      const first = await gw.query(STALE_QUERY);
+      expect(first.body).toEqual({ data: { product: { id: 'outage', name: expect.any(String), price: 19.9 } } });
+      now += 1500;
+      const { body } = await gw.query(STALE_QUERY);
+      expect(body.data).toEqual(first.body.data);
+      expect(body.extensions).toEqual({ stale: [{ service: 'products', code: 'HTTP_ERROR', paths: [['product']], ageSeconds: 1 }] });
+    } finally {
+      await gw.close();
+    }
   });
 });
 

@@ -28,8 +28,16 @@ function request(port: number, method: 'GET' | 'POST', path: string, body?: stri
 
 describe('WORKERS=2', () => {
   it('serves from two processes, starts the demo upstreams once, /metrics adds up across workers, a dead worker is replaced', async () => {
-    // Every request makes its own calls (no sharing in flight, no breaker), so the counts must add up exactly.
-    gateway = spawnGateway({ PORT: '0', WORKERS: '2', DEMO_ORDERS_FAIL_STATUS: '500', USERS_DEDUPE: 'false', ORDERS_DEDUPE: 'false', ORDERS_BREAKER: 'false' });
+    // Every request makes its own calls (no sharing in flight, no breaker, no cache), so the counts must add up exactly.
+    gateway = spawnGateway({
+      PORT: '0',
+      WORKERS: '2',
+      DEMO_ORDERS_FAIL_STATUS: '500',
+      USERS_DEDUPE: 'false',
+      ORDERS_DEDUPE: 'false',
+      ORDERS_BREAKER: 'false',
+      USERS_CACHE: 'false',
+    });
     const gw = gateway;
     const first = await gw.waitForLog(isListening, 60_000);
     await gw.waitForLog(isListening, 60_000, 2);
