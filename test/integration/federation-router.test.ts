@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { DEMO_OUTAGE } from '../../src/demo/data.js';
 import { SUBGRAPH_PATH } from '../../src/endpoints.js';
 import { postIncremental } from '../helpers/incremental.js';
 import { captureLogs, type CapturedLogs } from '../helpers/logs.js';
@@ -120,5 +121,28 @@ describe('behind a federation router (Hive Gateway)', () => {
     } finally {
       supergraph.gateway.demo.knobs.products.failStatus = null;
     }
+  });
+});
+
+describe('behind a federation router, with the entity cache on', () => {
+  let now = Date.now();
+  let supergraph: Supergraph;
+  beforeAll(async () => {
+    supergraph = await startSupergraph({ cacheHeaders: true, cacheClock: () => now });
+  }, 120_000);
+  afterAll(() => supergraph?.close());
+
+  it('passes a stale serve on: the old data, and the x-gateway-stale header that names the failed service and the age', async () => {
+    const query = `{ product(id: "${DEMO_OUTAGE.key}") { name price offers { seller } } }`;
+    const first = await supergraph.query(query);
+    expect(first.body.errors).toBeUndefined();
+    now += 1500; // past max-age=1: the demo's products service now fails for this key
+    const { body, headers } = await supergraph.query(query);
+    expect(body.data).toEqual(first.body.data);
+    expect(supergraph.gateway.demo.stats.products.calls).toHaveLength(4); // the first answer, then a failed call and two retries
+    // Hive Gateway drops subgraph errors on fields that hold data (the STALE error /subgraph sends: subgraph.test.ts) ...
+    expect(body.errors).toBeUndefined();
+    // ... and copies the header, as its config (test/router/gateway.config.ts) tells it.
+    expect(headers.get('x-gateway-stale')).toBe('products;code=HTTP_ERROR;age=1');
   });
 });

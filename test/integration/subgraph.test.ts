@@ -1,6 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { UpstreamCallTrace } from '../../src/errors/contract.js';
 import { SUBGRAPH_PATH } from '../../src/endpoints.js';
+import { DEMO_OUTAGE } from '../../src/demo/data.js';
 import { SERVICE_NAMES } from '../../src/services/index.js';
 import { startGateway, type GraphQLAnswer, type TestGateway } from '../helpers/gateway.js';
 import { postIncremental } from '../helpers/incremental.js';
@@ -146,6 +147,36 @@ describe('without FEDERATION', () => {
         body: JSON.stringify({ query: '{ _service { sdl } }' }),
       });
       expect(response.status).toBe(404);
+    } finally {
+      await gw.close();
+    }
+  });
+});
+
+describe('/subgraph with the entity cache: stale serves a router can see', () => {
+  it('a product served stale while its service fails is data, and an error with code STALE at its path', async () => {
+    let now = Date.now();
+    const gw = await startGateway({ env: { FEDERATION: 'true' }, cacheHeaders: true, cacheClock: () => now });
+    try {
+      const subgraph = new URL(SUBGRAPH_PATH, gw.url).href;
+      const query = entities('... on Product { name price }');
+      const variables = { representations: products([DEMO_OUTAGE.key]) };
+      const first = await post(subgraph, query, variables);
+      expect(first.body.errors).toBeUndefined();
+      now += 1500; // past max-age=1: the demo's products service now fails for this key
+      const { body, headers } = await post(subgraph, query, variables);
+      expect(body.data).toEqual(first.body.data);
+      expect(headers.get('x-gateway-stale')).toBe('products;code=HTTP_ERROR;age=1');
+      expect(first.headers.get('x-gateway-stale')).toBeNull();
+      const served = { service: 'products', code: 'HTTP_ERROR', paths: [['_entities', 0]], ageSeconds: 1 };
+      expect(body.extensions).toEqual({ stale: [served] });
+      expect(body.errors).toEqual([
+        {
+          message: "Served from the gateway's cache, 1 s old: the products service failed (HTTP_ERROR).",
+          path: ['_entities', 0],
+          extensions: { code: 'STALE', service: 'products', failureCode: 'HTTP_ERROR', ageSeconds: 1 },
+        },
+      ]);
     } finally {
       await gw.close();
     }

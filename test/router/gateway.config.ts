@@ -9,4 +9,11 @@ import { defineConfig } from '@graphql-hive/gateway';
 export const gatewayConfig = defineConfig({
   // Off by default: the router answers @defer itself, fetching the deferred fields with later subgraph requests.
   deferStream: true,
+  // Hive Gateway passes on only the errors of fields it nulls, so a stale serve's STALE error stops here; its header does not.
+  propagateHeaders: {
+    fromSubgraphsToClient: ({ response }) => {
+      const stale = response.headers.get('x-gateway-stale');
+      return stale === null ? undefined : { 'x-gateway-stale': stale };
+    },
+  },
 });
