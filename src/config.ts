@@ -17,27 +17,13 @@ import type { RetryBudgetSettings } from './upstream/retry-budget.js';
 export { ConfigError } from './env-readers.js';
 
 /** Settings of one upstream. `U` is `URL | undefined` before the demo upstreams fill the gaps. */
-export interface ServiceConfig<U extends URL | undefined = URL> {
+/** The settings a call needs as they are (the rest are read into the shapes below). */
+type PlainSettings = 'timeoutMs' | 'retries' | 'batch' | 'maxBatchSize' | 'maxConcurrency' | 'dedupe' | 'maxQueue' | 'connectTimeoutMs' | 'maxResponseBytes' | 'cache';
+
+export interface ServiceConfig<U extends URL | undefined = URL> extends Pick<ServiceSettings, PlainSettings> {
   readonly name: ServiceName;
   /** Base URL; `undefined` means "serve this service from the built-in demo upstream". */
   readonly baseUrl: U;
-  /** Whole-call deadline for one upstream call, retries included. */
-  readonly timeoutMs: number;
-  /** Extra tries for a failed idempotent call. */
-  readonly retries: number;
-  /** Use the batch endpoint (one call for many keys) rather than one call per key. */
-  readonly batch: boolean;
-  readonly maxBatchSize: number;
-  /** Most calls in flight to this service at once, across all requests. */
-  readonly maxConcurrency: number;
-  /** Concurrent identical GETs (same forwarded credentials) share one upstream call. */
-  readonly dedupe: boolean;
-  /** Most calls waiting for an in-flight slot; beyond it a call fails at once. */
-  readonly maxQueue: number;
-  /** Connect limit of one attempt (a fresh socket); a slow connect is retried on another. */
-  readonly connectTimeoutMs: number;
-  /** Larger bodies are aborted while streaming (BAD_RESPONSE). */
-  readonly maxResponseBytes: number;
   readonly retryBudget: RetryBudgetSettings;
   /** `undefined`: no circuit breaker for this service. */
   readonly breaker: BreakerSettings | undefined;
@@ -45,8 +31,6 @@ export interface ServiceConfig<U extends URL | undefined = URL> {
   readonly forwardHeaders: readonly string[];
   /** Header that carries the idempotency key of a write; `undefined`: the service takes none (docs/writes.md). */
   readonly idempotencyHeader: string | undefined;
-  /** Keep its answers as its `Cache-Control` allows (docs/caching.md). */
-  readonly cache: boolean;
 }
 
 export interface Config<U extends URL | undefined = URL | undefined> {

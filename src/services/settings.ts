@@ -4,14 +4,22 @@
  * config.ts reads the variables; the variable names are in docs/configuration.md.
  */
 export interface ServiceSettings {
+  /** Whole-call deadline for one upstream call, retries included. */
   readonly timeoutMs: number;
+  /** Extra tries for a failed idempotent call. */
   readonly retries: number;
+  /** Use the batch endpoint (one call for many keys) rather than one call per key. */
   readonly batch: boolean;
   readonly maxBatchSize: number;
+  /** Most calls in flight to this service at once, across all requests. */
   readonly maxConcurrency: number;
+  /** Concurrent identical GETs (same forwarded credentials) share one upstream call. */
   readonly dedupe: boolean;
+  /** Most calls waiting for an in-flight slot; beyond it a call fails at once. */
   readonly maxQueue: number;
+  /** Connect limit of one attempt (a fresh socket); a slow connect is retried on another. */
   readonly connectTimeoutMs: number;
+  /** Larger bodies are aborted while streaming (BAD_RESPONSE). */
   readonly maxResponseBytes: number;
   readonly retryBudgetPercent: number;
   readonly retryBudgetMinPerSecond: number;
