@@ -3,7 +3,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, expect, it } from 'vitest';
-import { DEFAULT_QUERY, DEFER_QUERY, PARTIAL_FAILURE_QUERY, PLACE_ORDER_QUERY } from '../../src/graphiql/tabs.js';
+import { DEFAULT_QUERY, DEFER_QUERY, PARTIAL_FAILURE_QUERY, PLACE_ORDER_QUERY, STALE_QUERY } from '../../src/graphiql/tabs.js';
 import { graphiqlTabsAt } from '../helpers/graphiql-page.js';
 import { isListening, spawnGateway, type GatewayProcess } from '../helpers/process.js';
 
@@ -33,7 +33,7 @@ it('WORKERS=2: the workers, whose URLs the primary set, still know the demo upst
   await gateway.waitForLog(isListening, 60_000, 2);
   // Each page view on its own connection, so that both workers answer some.
   for (let view = 0; view < 4; view++) {
-    expect(await graphiqlTabsAt(`http://127.0.0.1:${port}/graphql`)).toEqual([DEFAULT_QUERY, PARTIAL_FAILURE_QUERY, DEFER_QUERY, PLACE_ORDER_QUERY]);
+    expect(await graphiqlTabsAt(`http://127.0.0.1:${port}/graphql`)).toEqual([DEFAULT_QUERY, PARTIAL_FAILURE_QUERY, DEFER_QUERY, PLACE_ORDER_QUERY, STALE_QUERY]);
   }
 });
 

@@ -23,10 +23,13 @@ function get(port: number, path: string, body?: string) {
   return rawRequest(url, body ? { method: 'POST', headers: { 'content-type': 'application/json' }, body } : {});
 }
 
+/** Each query one users call: none shared with another in flight, none answered by the cache (the demo says max-age=30). */
+const EVERY_QUERY_CALLS = { USERS_DEDUPE: 'false', USERS_CACHE: 'false' };
+
 const QUERY = JSON.stringify({ query: '{ user(id: "1") { name } }' });
 
 it('one process: /metrics and /health on METRICS_PORT, /metrics gone from the public port', { timeout: 40_000 }, async () => {
-  gateway = spawnGateway({ PORT: '0', METRICS_PORT: '0', USERS_DEDUPE: 'false' });
+  gateway = spawnGateway({ PORT: '0', METRICS_PORT: '0', ...EVERY_QUERY_CALLS });
   const port = (await gateway.waitForLog(isListening))['port'] as number;
   const metricsPort = (await gateway.waitForLog(isMetricsListening))['port'] as number;
   expect(metricsPort).not.toBe(port);
@@ -45,7 +48,7 @@ it('one process: /metrics and /health on METRICS_PORT, /metrics gone from the pu
 });
 
 it('WORKERS=2: the primary listens on METRICS_PORT and sums every worker', { timeout: 90_000 }, async () => {
-  gateway = spawnGateway({ PORT: '0', METRICS_PORT: '0', WORKERS: '2', USERS_DEDUPE: 'false' });
+  gateway = spawnGateway({ PORT: '0', METRICS_PORT: '0', WORKERS: '2', ...EVERY_QUERY_CALLS });
   const gw = gateway;
   const port = (await gw.waitForLog(isListening, 60_000, 2))['port'] as number;
   const metricsLine = await gw.waitForLog(isMetricsListening, 60_000);
