@@ -8,10 +8,11 @@ import { fetchSubgraphSdl, introspectSchema, SCHEMA_FILE, schemaFileText, SUBGRA
  * `npm run schema`: writes the SDL that client teams generate their code
  * from, as the gateway serves it (plugins add directives such as @defer),
  * and the subgraph SDL that a federation router composes, as `/subgraph`
- * serves it. Neither calls an upstream, so the URLs only need to be valid.
+ * serves it. Neither calls an upstream, so the URLs only need to be valid,
+ * and GraphiQL is off so that it runs before `npm run build` has built its page.
  */
 const unused = new URL('http://127.0.0.1:9/');
-const config = withUpstreamUrls(loadConfig({ FEDERATION: 'true' }), Object.fromEntries(SERVICE_NAMES.map((name) => [name, unused])));
+const config = withUpstreamUrls(loadConfig({ FEDERATION: 'true', GRAPHIQL: 'false' }), Object.fromEntries(SERVICE_NAMES.map((name) => [name, unused])));
 const gateway = createGateway(config);
 try {
   const schema = await introspectSchema('http://gateway.local/graphql', (url, init) => Promise.resolve(gateway.yoga.fetch(url, init)));

@@ -47,5 +47,6 @@ function installTestFolders(): void {
   }
 }
 
-installDebianPackages();
+// `--npm-only`: just the test-only npm folders, for scripts that drive one of them (`npm run bench:federation`).
+if (!process.argv.includes('--npm-only')) installDebianPackages();
 installTestFolders();

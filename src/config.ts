@@ -50,7 +50,7 @@ export interface Config<U extends URL | undefined = URL | undefined> {
   readonly requestTimeoutMs: number;
   /** Idle keep-alive sockets are closed after this; it must stay below the upstreams' keep-alive. */
   readonly upstreamIdleTimeoutMs: number;
-  /** Longest list accepted by `users(ids)` / `products(ids)`. */
+  /** Longest list an operation passes as an argument (`ids` lists, a router's `_entities` representations). */
   readonly maxIdsPerList: number;
   readonly logLevel: LogLevel;
   /** Who may see `extensions.upstreams`: nobody, requests with `x-gateway-trace: 1` (and GraphiQL), or every response. */

@@ -47,7 +47,7 @@ export const DEMO_CACHE_CONTROL: { readonly [N in ReadName]: string } = {
 };
 
 /**
- * The showcase of a stale answer (GraphiQL's fourth tab): a product that the
+ * The showcase of a stale answer (GraphiQL's fifth tab): a product that the
  * demo products service answers once and then never again (HTTP 503, as if
  * the service had gone down). Its answer may be kept fresh for 1 s and serve
  * as a stale answer for 10 minutes, so the outage shows at the second ask.

@@ -2,8 +2,8 @@ import { AbortError, ReadError, RequestError, TimeoutError } from 'got';
 import type { UpstreamErrorCode } from './contract.js';
 
 /**
- * What went wrong with one upstream attempt, in the codes of docs/failures.md
- * section 4. Messages are written here from our own words only: the error
+ * What went wrong with one upstream attempt, in the codes of docs/failures.md.
+ * Messages are written here from our own words only: the error
  * objects of got and Node carry URLs, hosts and ports, and never leave.
  */
 export interface AttemptProblem {

@@ -3,8 +3,8 @@ import type { GatewayContext } from '../context.js';
 import { deliveredBy, isFinalPart } from './part-paths.js';
 
 /**
- * Puts the request's upstream failures under `extensions.errors` (docs/failures.md
- * section 4), absent when nothing failed, and the data served stale in their
+ * Puts the request's upstream failures under `extensions.errors`
+ * (docs/failures.md), absent when nothing failed, and the data served stale in their
  * place under `extensions.stale` (docs/caching.md). For incremental delivery
  * each part carries the entries whose paths it delivers; the last part
  * carries any still unreported.

@@ -12,8 +12,9 @@ import type { Plugin } from 'graphql-yoga';
 import { operationRefused } from './refusal.js';
 
 /**
- * Every list an operation passes as an argument (today: `users(ids)` and
- * `products(ids)`) is at most `maxItems` long, checked before execution so
+ * Every list an operation passes as an argument (`users(ids)`,
+ * `products(ids)`, `markNotificationsRead(ids)`, and on `/subgraph` a
+ * router's `_entities(representations)`) is at most `maxItems` long, checked before execution so
  * that a 10,000-id list costs no upstream call at all. The resolvers check
  * again (checkedIds); this is the early, cheap refusal.
  *
