@@ -217,6 +217,10 @@ function readCacheStore(env: Env, name: string): 'memory' | URL {
   if (url?.protocol !== 'redis:' && url?.protocol !== 'rediss:') {
     throw new ConfigError(`${name}: expected "memory" or a redis:// or rediss:// URL`);
   }
+  // ioredis takes the path as the database number; anything else becomes SELECT NaN, whose error crashes the process.
+  if (!/^\/?\d{0,9}$/.test(url.pathname)) {
+    throw new ConfigError(`${name}: the database (the URL's path) must be a whole number, as in redis://host:6379/0`);
+  }
   return url;
 }
 

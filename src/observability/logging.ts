@@ -90,13 +90,21 @@ export function breakerLog(logger: Logger, upstream: string): BreakerListener {
   };
 }
 
-/** Yoga's own messages (masked errors, warnings) as structured lines of the same logger. */
+/** Yoga's own messages (warnings, chatter) as structured lines of the same logger. */
 export function yogaLogger(logger: Logger): YogaLogger {
   const write = (level: 'trace' | 'info' | 'warn' | 'error') => (...args: unknown[]) => {
     const error = args.find((arg): arg is Error => arg instanceof Error);
     const message = args.filter((arg) => typeof arg === 'string').join(' ') || error?.message || 'yoga';
     logger[level](error ? { err: error } : {}, message);
   };
-  // Yoga's debug chatter ("Parsing request...") goes to trace, so debug shows the gateway's own lines.
-  return { debug: write('trace'), info: write('info'), warn: write('warn'), error: write('error') };
+  const error = write('error');
+  return {
+    // Yoga's debug chatter ("Parsing request...") goes to trace, so debug shows the gateway's own lines.
+    debug: write('trace'),
+    info: write('info'),
+    warn: write('warn'),
+    // A lone error is the original of one Yoga has just masked: error-masking.ts logs it under its request id
+    // when the answer goes out, so logging it here too would count every bug twice, once with no request id.
+    error: (...args: unknown[]) => (args.length === 1 && args[0] instanceof Error ? undefined : error(...args)),
+  };
 }

@@ -1,5 +1,5 @@
 import type { ObjectRef } from '@pothos/core';
-import { GraphQLError, responsePathAsArray, type GraphQLFieldResolver, type GraphQLSchema } from 'graphql';
+import { GraphQLError, isUnionType, responsePathAsArray, type GraphQLFieldResolver, type GraphQLSchema } from 'graphql';
 import type { GatewayContext } from '../context.js';
 import { idProblem } from '../upstream/ids.js';
 import { builder } from './builder.js';
@@ -38,16 +38,26 @@ function representationId(representation: { readonly id?: unknown }, typeName: s
  * `_entities` (from @apollo/subgraph) resolves each representation on its
  * own; this makes each of them fail on its own too: an upstream failure nulls
  * that entity and is reported with its own path (`["_entities", 3]`), which a
- * router maps back to the place in its client's answer.
+ * router maps back to the place in its client's answer. A representation
+ * that names no entity type is the client's mistake, for that entity only:
+ * @apollo/subgraph would throw for the whole list, as a gateway error.
  */
 export function nullEachEntityOnFailure(schema: GraphQLSchema): GraphQLSchema {
   const field = schema.getQueryType()?.getFields()['_entities'];
-  if (!field?.resolve) throw new Error('the subgraph schema has no _entities field to resolve');
+  const union = schema.getType('_Entity');
+  if (!field?.resolve || !isUnionType(union)) throw new Error('the subgraph schema has no _entities field to resolve');
   const resolveEach = field.resolve as GraphQLFieldResolver<unknown, GatewayContext>;
-  field.resolve = (source, args, ctx: GatewayContext, info) => {
+  const entityTypes = union.getTypes().map((type) => type.name);
+  const notAnEntity = () => new GraphQLError(`Representation: __typename must be one of ${entityTypes.join(', ')}.`, { extensions: { code: 'BAD_USER_INPUT' } });
+  const isEntity = (representation: unknown) => entityTypes.includes((representation as { __typename?: unknown } | null)?.__typename as string);
+  field.resolve = (source, args: { representations: readonly unknown[] }, ctx: GatewayContext, info) => {
     const path = responsePathAsArray(info.path);
-    const entities = resolveEach(source, args, ctx, info) as ReadonlyArray<unknown>;
-    return entities.map((entity, index) => nullOnFailure(ctx, info, Promise.resolve(entity), [...path, index]));
+    const representations = args.representations.filter(isEntity);
+    const entities = resolveEach(source, { ...args, representations }, ctx, info) as ReadonlyArray<unknown>;
+    let next = 0;
+    return args.representations.map((representation, index) =>
+      isEntity(representation) ? nullOnFailure(ctx, info, Promise.resolve(entities[next++]), [...path, index]) : Promise.reject(notAnEntity()),
+    );
   };
   return schema;
 }

@@ -76,6 +76,20 @@ describe('/subgraph', () => {
     expect(gw.demo.stats.users.calls.map((call) => call.path)).toEqual(['/users?ids=1%2Cno-such-user']);
   });
 
+  it('answers a representation that names no entity type with a client error for that entity only, logging no error', async () => {
+    const before = logs.raw.length;
+    const representations = [...users(['1']), { __typename: 'Nope', id: '1' }, { id: '1' }, 'x', { __typename: 'Dashboard', id: '1' }, { __typename: '__proto__', id: '1' }, ...products(['p1'])];
+    const { body } = await ask(entities('... on User { name } ... on Product { name }'), { representations });
+    expect(body.data._entities.map((entity: { name?: string } | null) => entity?.name ?? null)).toEqual([expect.any(String), null, null, null, null, null, expect.any(String)]);
+    expect(body.errors).toEqual(
+      [1, 2, 3, 4, 5].map((index) =>
+        expect.objectContaining({ path: ['_entities', index], extensions: { code: 'BAD_USER_INPUT' }, message: 'Representation: __typename must be one of Product, User.' }),
+      ),
+    );
+    const errorLines = logs.raw.slice(before).map((raw) => JSON.parse(raw)).filter((line) => line.level >= 50);
+    expect(errorLines).toEqual([]);
+  });
+
   it('reports each upstream failure twice: in extensions.errors, and in errors at each path it nulled', async () => {
     gw.demo.knobs.inventory.failStatus = 503;
     const { body } = await ask(entities('... on Product { name stock { available } }'), { representations: products(['p1', 'p2']) });

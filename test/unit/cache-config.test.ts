@@ -33,6 +33,9 @@ describe('cache configuration', () => {
   it.each([
     [{ CACHE_STORE: 'memcached://cache:11211' }, /^CACHE_STORE: expected "memory" or a redis:\/\/ or rediss:\/\/ URL$/],
     [{ CACHE_STORE: 'disk' }, /^CACHE_STORE: /],
+    // ioredis would send SELECT NaN and crash the process with an unhandled rejection once Redis answered.
+    [{ CACHE_STORE: 'redis://cache.internal:6379/notanumber' }, /^CACHE_STORE: the database \(the URL's path\) must be a whole number/],
+    [{ CACHE_STORE: 'redis://cache.internal:6379/2/x' }, /^CACHE_STORE: the database/],
     [{ CACHE_MAX_BYTES: '100' }, /^CACHE_MAX_BYTES: expected a whole number >= 1024/],
     [{ CACHE_STORE_TIMEOUT_MS: '0' }, /^CACHE_STORE_TIMEOUT_MS: /],
     [{ CACHE_SCOPE_SECRET: 'short' }, /^CACHE_SCOPE_SECRET: expected at least 32 characters, got 5$/],
