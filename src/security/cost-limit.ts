@@ -24,7 +24,8 @@ export function useCostLimit({ maxCost, admission }: CostLimitOptions): Plugin {
       const cost = operationCost(args.schema, args.document, variables, args.operationName);
       if (cost === undefined) return;
       if (cost > maxCost) {
-        const message = `Cost limit of ${maxCost} exceeded: the answer would hold about ${cost} values.`;
+        const size = Number.isFinite(cost) ? `the answer would hold about ${cost} values` : 'the operation is too large to price';
+        const message = `Cost limit of ${maxCost} exceeded: ${size}.`;
         setResultAndStopExecution({ errors: [operationRefused('cost', message)] });
         return;
       }

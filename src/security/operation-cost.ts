@@ -20,6 +20,9 @@ import {
 /** Items assumed in a list whose length the operation does not give: a user's orders, their notifications. */
 export const ASSUMED_LIST_LENGTH = 10;
 
+/** Past this many fields looked at, the operation is priced as too dear to run: its shape, not its answer, is the threat. */
+const MAX_FIELDS_VISITED = 100_000;
+
 /**
  * The cost of an operation with these variables: about how many values its
  * answer holds. A field costs 1 plus its selection, and a list field
@@ -32,12 +35,19 @@ export const ASSUMED_LIST_LENGTH = 10;
  * introspection, and it calls no upstream. `@skip`/`@include` are not
  * evaluated: a field counts even if it will be skipped.
  *
+ * Fields are priced as execution merges them: the fields of one response key
+ * (written twice, or brought by several fragments) are one value, their
+ * selections merged, and a fragment spread twice into one selection counts
+ * once, so a query written with shared fragments costs what its answer
+ * holds. A merged selection is priced once however often it recurs (memo by
+ * the selection nodes it merges), which keeps documents of fragments spreading
+ * fragments linear; MAX_FIELDS_VISITED bounds the rest.
+ *
  * Hand-written because the libraries fall short: graphql-armor's cost rule
  * multiplies only by literal `first`/`last` arguments, and
  * graphql-query-complexity re-walks a fragment at every spread, so a 1 KB
  * document of fragments spreading fragments cost ~100 ms before its node cap
- * refused it. Here each fragment is priced once (its price does not depend on
- * where it is spread): linear in the document's size.
+ * refused it.
  *
  * `undefined` when the document has no such operation (execution reports it).
  */
@@ -50,38 +60,53 @@ export function operationCost(schema: GraphQLSchema, document: DocumentNode, var
     if (definition.kind === Kind.FRAGMENT_DEFINITION) fragments.set(definition.name.value, definition);
   }
   const lengths = listLengths(operation.variableDefinitions ?? [], variables);
+  const ids = new Map<SelectionSetNode, number>();
   const priced = new Map<string, number>();
+  let visited = 0;
 
-  const selectionCost = (set: SelectionSetNode, type: GraphQLNamedType | undefined): number => {
+  /** The merged selection of these sets on `type`: each response key once, each with the sets under it. */
+  const collect = (sets: readonly SelectionSetNode[], type: GraphQLNamedType | undefined) => {
+    const groups = new Map<string, { node: FieldNode; parent: GraphQLNamedType | undefined; sets: SelectionSetNode[] }>();
+    const spread = new Set<string>();
+    const visit = (set: SelectionSetNode, parent: GraphQLNamedType | undefined): void => {
+      for (const selection of set.selections) {
+        if (selection.kind === Kind.FIELD) {
+          visited++;
+          // Keyed by the parent type too: on an abstract type, two fragments may give one key to fields of different types.
+          const key = `${parent?.name}.${selection.alias?.value ?? selection.name.value}`;
+          const group = groups.get(key) ?? { node: selection, parent, sets: [] };
+          if (selection.selectionSet) group.sets.push(selection.selectionSet);
+          groups.set(key, group);
+        } else if (selection.kind === Kind.INLINE_FRAGMENT) {
+          visit(selection.selectionSet, selection.typeCondition ? schema.getType(selection.typeCondition.name.value) : parent);
+        } else if (!spread.has(selection.name.value)) {
+          spread.add(selection.name.value); // a cycle (refused by validation anyway) ends here too
+          const fragment = fragments.get(selection.name.value);
+          if (fragment) visit(fragment.selectionSet, schema.getType(fragment.typeCondition.name.value));
+        }
+      }
+    };
+    for (const set of sets) visit(set, type);
+    return groups.values();
+  };
+
+  const mergedCost = (sets: readonly SelectionSetNode[], type: GraphQLNamedType | undefined): number => {
+    const memo = `${type?.name}:${sets.map((set) => ids.get(set) ?? ids.set(set, ids.size).size - 1).join(',')}`;
+    const known = priced.get(memo);
+    if (known !== undefined) return known;
     let total = 0;
-    for (const selection of set.selections) {
-      if (selection.kind === Kind.FIELD) total += fieldCost(selection, type);
-      else if (selection.kind === Kind.INLINE_FRAGMENT) {
-        const condition = selection.typeCondition ? schema.getType(selection.typeCondition.name.value) : type;
-        total += selectionCost(selection.selectionSet, condition);
-      } else total += fragmentCost(selection.name.value);
+    for (const { node, parent, sets: below } of collect(sets, type)) {
+      if (visited > MAX_FIELDS_VISITED) return Infinity;
+      const field = fieldOf(parent, node.name.value);
+      if (!field || field.name.startsWith('__') || parent!.name.startsWith('__')) continue;
+      const one = 1 + (below.length > 0 ? mergedCost(below, getNamedType(field.type)) : 0);
+      total += isListType(getNullableType(field.type)) ? one * (givenLength(node, field, lengths) ?? ASSUMED_LIST_LENGTH) : one;
     }
+    priced.set(memo, total);
     return total;
   };
 
-  const fieldCost = (node: FieldNode, parent: GraphQLNamedType | undefined): number => {
-    const field = fieldOf(parent, node.name.value);
-    if (!field || field.name.startsWith('__') || parent!.name.startsWith('__')) return 0;
-    const one = 1 + (node.selectionSet ? selectionCost(node.selectionSet, getNamedType(field.type)) : 0);
-    return isListType(getNullableType(field.type)) ? one * (givenLength(node, field, lengths) ?? ASSUMED_LIST_LENGTH) : one;
-  };
-
-  const fragmentCost = (name: string): number => {
-    const known = priced.get(name);
-    if (known !== undefined) return known;
-    const fragment = fragments.get(name);
-    priced.set(name, 0); // a cycle (refused by validation anyway) adds nothing
-    const cost = fragment ? selectionCost(fragment.selectionSet, schema.getType(fragment.typeCondition.name.value)) : 0;
-    priced.set(name, cost);
-    return cost;
-  };
-
-  return selectionCost(operation.selectionSet, root);
+  return mergedCost([operation.selectionSet], root);
 }
 
 /** Unknown fields cost nothing here: validation has refused them already. */
