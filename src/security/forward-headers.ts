@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import type { ServiceConfig } from '../config.js';
 import type { ServiceName } from '../services/index.js';
 
 /**
@@ -44,7 +43,7 @@ export type UpstreamHeaders = { readonly [S in ServiceName]: Readonly<Record<str
 /** The headers each service gets for one client request. */
 export function upstreamHeaders(
   request: Request,
-  services: { readonly [S in ServiceName]: Pick<ServiceConfig, 'name' | 'forwardHeaders'> },
+  services: { readonly [S in ServiceName]: { readonly name: ServiceName; readonly forwardHeaders: readonly string[] } },
   requestId: string,
 ): UpstreamHeaders {
   const always = { 'x-request-id': requestId, ...traceContext(request.headers) };
