@@ -28,7 +28,8 @@ export interface RequestState {
    * After a write: forgets what is known of these keys of a read, so that the
    * reads that follow (in this request's payload, or in later requests) see the
    * write: this request's loader entries, and the cached rows of every
-   * audience in every process sharing the cache. Resolves once forgotten; a
+   * audience in every process sharing the cache. A later read does not join
+   * a call to that service already in flight. Resolves once forgotten; a
    * write answers only after that.
    */
   forget(read: ReadName, keys: readonly string[]): Promise<void>;
@@ -110,6 +111,7 @@ export function createContextFactory(
       async forget(read, keys) {
         const loader = loaders[read];
         for (const key of keys) loader.clear(key);
+        clients[READS[read].service as ServiceName].retireSharedCalls();
         await rows?.forget(READS[read], keys);
       },
       write: (write, request) => sendWrite(clients[write.service as ServiceName], callFor(write.service as ServiceName), write, request, state.forget),

@@ -336,5 +336,22 @@ describe.each(['memory', 'redis'] as const)('the row cache, %s store', (store) =
       users.version = 'v2';
       expect(await nameFrom(gw, '1')).toBe('v2 1');
     });
+
+    it('a read that starts after the write does not join a call that started before it, nor store what that call read', async () => {
+      const gw = await gateway();
+      users.holding = true;
+      const before = nameFrom(gw, '1');
+      await waitFor(() => users.waiting === 1);
+      await contextOf(gw).forget('userById', ['1']);
+      const after = nameFrom(gw, '1');
+      // The call that started before the write is answered as it stood then; the write lands just after.
+      await waitFor(() => users.waiting === 2);
+      users.releaseOne();
+      expect(await before).toBe('v1 1');
+      users.version = 'v2';
+      users.release();
+      expect(await after).toBe('v2 1');
+      expect(await nameFrom(gw, '1')).toBe('v2 1');
+    });
   });
 });
