@@ -5,7 +5,7 @@ import type { CacheOutcome } from '../upstream/observe.js';
 import { cachePolicy } from './cache-control.js';
 import { decodeRow, encodeRow, lifetimeMs, rowFrom, type CachedRow } from './entry.js';
 import { within } from './guarded-store.js';
-import { StoreSkipped, type CacheStore, type StoreWrite } from './store.js';
+import { FORGOTTEN_FOR_MS, StoreSkipped, type CacheStore, type StoreWrite } from './store.js';
 
 /** Process-wide counts of what the cache did, per service (metrics). */
 export interface CacheListener {
@@ -39,8 +39,6 @@ export interface RowCacheOptions {
 }
 
 const PUBLIC_FIELD = 'pub';
-// How long a forgotten key is remembered: a call that started before the write must not store what it read.
-const FORGET_MEMORY_MS = 10 * 60_000;
 
 /**
  * The gateway's shared cache of upstream rows, per key (docs/caching.md). It
@@ -103,7 +101,7 @@ export class RowCache {
       const row = rowFrom(policy, storedAt, value);
       const where = storeKey(read, key);
       if (lifetimeMs(row) <= 0 || (this.forgottenAt.get(where) ?? -Infinity) >= startedAt) return;
-      writes.push({ key: where, field: policy.private ? privateField(scope!) : PUBLIC_FIELD, text: encodeRow(row), ttlMs: lifetimeMs(row) });
+      writes.push({ key: where, field: policy.private ? privateField(scope!) : PUBLIC_FIELD, text: encodeRow(row), ttlMs: lifetimeMs(row), startedAt });
     });
     if (writes.length > 0) this.options.store.write(writes).catch((error: unknown) => this.failed(read, error));
   }
@@ -152,7 +150,7 @@ export class RowCache {
   private forgetHere(storeKeys: readonly string[]): Promise<void> {
     const at = this.now();
     for (const [key, when] of this.forgottenAt) {
-      if (when > at - FORGET_MEMORY_MS) break; // insertion order is time order
+      if (when > at - FORGOTTEN_FOR_MS) break; // insertion order is time order
       this.forgottenAt.delete(key);
     }
     for (const key of storeKeys) {
@@ -160,7 +158,7 @@ export class RowCache {
       this.forgottenAt.set(key, at);
       this.unconfirmed.set(key, (this.unconfirmed.get(key) ?? 0) + 1);
     }
-    const removal = this.options.store.remove(storeKeys);
+    const removal = this.options.store.remove(storeKeys, at);
     // Confirmed whenever the store gets to it, however long after the write's answer that is.
     const confirm = () => this.confirm(storeKeys);
     removal.then(confirm, confirm);

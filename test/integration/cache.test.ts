@@ -337,6 +337,19 @@ describe.each(['memory', 'redis'] as const)('the row cache, %s store', (store) =
       expect(await nameFrom(gw, '1')).toBe('v2 1');
     });
 
+    it.runIf(store === 'redis')('a call in flight in another gateway when the write lands does not store what it read', async () => {
+      const [one, other] = [await gateway(), await gateway()];
+      users.holding = true;
+      const before = nameFrom(other, '1');
+      await waitFor(() => users.waiting === 1);
+      await contextOf(one).forget('userById', ['1']);
+      users.release();
+      expect(await before).toBe('v1 1');
+      await new Promise((resolve) => setTimeout(resolve, 300)); // the other gateway stores without waiting
+      users.version = 'v2';
+      expect(await nameFrom(one, '1')).toBe('v2 1');
+    });
+
     it('a read that starts after the write does not join a call that started before it, nor store what that call read', async () => {
       const gw = await gateway();
       users.holding = true;
