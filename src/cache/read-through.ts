@@ -98,12 +98,20 @@ function noteFor(notes: Map<UpstreamFailure, Map<number, StaleNote>>, failure: U
   return note;
 }
 
-/** One refresh per key at a time, outside the request: its own deadline, no client signal, nobody's trace. */
+/**
+ * One refresh per key at a time, outside the request: its own deadline, no client signal, nobody's trace. It waits
+ * for a slot as the client that asked: without a queue key it would be served ahead of every client's waiters.
+ */
 function refreshInBackground(cache: RequestCache, options: ReadThroughOptions, scope: string | undefined, keys: readonly string[]): void {
   const claim = cache.rows.claimRefresh(options.read, scope, keys);
   if (claim.keys.length === 0) return;
-  const { headers, shareKey } = options.call;
-  const call: CallOptions = { deadline: Date.now() + options.timeoutMs, headers, ...(shareKey === undefined ? {} : { shareKey }) };
+  const { headers, shareKey, queueKey } = options.call;
+  const call: CallOptions = {
+    deadline: Date.now() + options.timeoutMs,
+    headers,
+    ...(shareKey === undefined ? {} : { shareKey }),
+    ...(queueKey === undefined ? {} : { queueKey }),
+  };
   const startedAt = cache.rows.now();
   options
     .fetch(claim.keys, call, false)

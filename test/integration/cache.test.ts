@@ -207,6 +207,25 @@ describe.each(['memory', 'redis'] as const)('the row cache, %s store', (store) =
       expect(users.calls).toHaveLength(2);
     });
 
+    it.runIf(store === 'memory')("a refresh waits in the service's queue as its client's, not ahead of every client", async () => {
+      const gw = await gateway({ USERS_MAX_CONCURRENCY: '1', USERS_FORWARD_HEADERS: 'authorization', USERS_TIMEOUT_MS: '10000' });
+      const attacker = { authorization: 'Bearer attacker' };
+      users.cacheControl = 'max-age=1, stale-while-revalidate=600';
+      await nameFrom(gw, '1', attacker);
+      now += 2000;
+      users.holding = true;
+      const busy = nameFrom(gw, '100', attacker);
+      await waitFor(() => users.waiting === 1);
+      const victim = nameFrom(gw, '200', { authorization: 'Bearer victim' });
+      await new Promise((resolve) => setTimeout(resolve, 300)); // the victim's call is queued behind the busy slot
+      expect(await nameFrom(gw, '1', attacker)).toBe(nameOf('v1', '1', 'Bearer attacker'));
+      users.release();
+      await Promise.all([busy, victim]);
+      await waitFor(() => users.calls.length === 4);
+      const asked = users.calls.map(({ path }) => new URL(path, 'http://users').searchParams.get('ids') ?? path);
+      expect(asked).toEqual(['1', '100', '200', '1']);
+    });
+
     it('past the window, the request waits for a fresh answer', async () => {
       const gw = await gateway();
       users.cacheControl = 'max-age=1, stale-while-revalidate=5';
