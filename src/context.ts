@@ -12,6 +12,7 @@ import { upstreamHeaders } from './security/forward-headers.js';
 import type { CallObserver } from './upstream/observe.js';
 import type { CallOptions } from './upstream/call.js';
 import type { WriteResult } from './writes/refusal.js';
+import type { WritesInFlight } from './writes/in-flight.js';
 import { sendWrite, type WriteAnswer, type WriteRequest } from './writes/send-write.js';
 
 /** What the gateway adds to Yoga's context. Built fresh for every request. */
@@ -77,6 +78,8 @@ export function createContextFactory(
   requestObservers?: (request: Request) => readonly CallObserver[],
   /** The rows kept between requests; without it, every read goes upstream. */
   rows?: RowCache,
+  /** Where the writes being sent are tracked, so that shutdown lets them finish. */
+  writes?: WritesInFlight,
 ) {
   return (initial: YogaInitialContext): RequestState => {
     const requestId = requestIdOf(initial.request);
@@ -114,7 +117,10 @@ export function createContextFactory(
         clients[READS[read].service as ServiceName].retireSharedCalls();
         await rows?.forget(READS[read], keys);
       },
-      write: (write, request) => sendWrite(clients[write.service as ServiceName], callFor(write.service as ServiceName), write, request, state.forget),
+      write: (write, request) => {
+        const sent = sendWrite(clients[write.service as ServiceName], callFor(write.service as ServiceName), write, request, state.forget);
+        return writes ? writes.track(sent) : sent;
+      },
     };
     return state;
   };

@@ -23,6 +23,7 @@ import { gatewaySecurity } from './security/index.js';
 import { createUpstreamHttp } from './upstream/http.js';
 import type { CallObserver } from './upstream/observe.js';
 import { ServiceClient } from './upstream/service-client.js';
+import { WritesInFlight } from './writes/in-flight.js';
 
 type GatewayYoga = YogaServerInstance<Record<string, unknown>, RequestState>;
 
@@ -40,6 +41,8 @@ export interface Gateway {
   readonly metrics: Registry;
   /** Shutdown began: `/readiness` answers 503 and responses close their connections. */
   beginDrain(): void;
+  /** Resolves once the writes being sent now have ended (their clients may have left already). */
+  writesSettled(): Promise<void>;
   /** Closes the upstream socket pools (at once) and the cache store, and flushes buffered spans. The HTTP server is the caller's. */
   close(): Promise<void>;
 }
@@ -73,8 +76,10 @@ export function createGateway(config: GatewayConfig, options: GatewayOptions = {
     ...(options.cacheClock ? { now: options.cacheClock } : {}),
   });
 
+  const writes = new WritesInFlight();
+
   const common = {
-    context: createContextFactory(config, clients, observability.requestObservers, rows),
+    context: createContextFactory(config, clients, observability.requestObservers, rows, writes),
     logging: observability.yogaLogger,
     landingPage: false,
     ...security.options,
@@ -118,6 +123,7 @@ export function createGateway(config: GatewayConfig, options: GatewayOptions = {
     rows,
     metrics: observability.registry,
     beginDrain: () => observability.beginDrain(),
+    writesSettled: () => writes.settled(),
     close: async () => {
       pools.forEach((pool) => pool.close());
       await Promise.all([rows.close(), observability.shutdown()]);
