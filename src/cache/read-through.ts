@@ -68,8 +68,9 @@ interface Lookup {
 async function fetchMissing(cache: RequestCache, options: ReadThroughOptions, scope: string | undefined, lookup: Lookup): Promise<void> {
   const keys = lookup.missing.map((index) => lookup.keys[index]!);
   const startedAt = cache.rows.now();
+  const askedAt = Date.now();
   const fetched = await options.fetch(keys, options.call, true);
-  cache.rows.save(options.read, scope, keys, fetched, startedAt);
+  cache.rows.save(options.read, scope, keys, fetched, readSince(startedAt, askedAt, fetched));
   const now = cache.rows.now();
   const notes = new Map<UpstreamFailure, Map<number, StaleNote>>();
   let stale = 0;
@@ -113,11 +114,22 @@ function refreshInBackground(cache: RequestCache, options: ReadThroughOptions, s
     ...(queueKey === undefined ? {} : { queueKey }),
   };
   const startedAt = cache.rows.now();
+  const askedAt = Date.now();
   options
     .fetch(claim.keys, call, false)
-    .then((fetched) => cache.rows.save(options.read, scope, claim.keys, fetched, startedAt))
+    .then((fetched) => cache.rows.save(options.read, scope, claim.keys, fetched, readSince(startedAt, askedAt, fetched)))
     .catch(() => {}) // the loaders' fetches never reject; a gateway bug here must not take the process down
     .finally(claim.release);
+}
+
+/**
+ * When what `fetched` holds was read from the upstream, on the cache's clock: `startedAt`, or earlier when the
+ * request joined a call already in flight. A write in between must keep it out of the cache (RowCache.save), even
+ * in a process that did not see the write and shared that call with a request that came after it.
+ */
+function readSince(startedAt: number, askedAt: number, fetched: readonly FetchedKey[]): number {
+  const calledAt = fetched.reduce((earliest, { calledAt = askedAt }) => Math.min(earliest, calledAt), askedAt);
+  return startedAt - (askedAt - calledAt);
 }
 
 /** Keys the cache answered: counted, and shown to the request's own watchers (its trace and log line) as a call avoided. */

@@ -25,6 +25,8 @@ export interface ForgetBus {
 export interface FetchedKey {
   readonly value: unknown;
   readonly cacheControl?: string | undefined;
+  /** Epoch ms (Date.now) at which the call that answered began: maybe another request's, joined in flight. */
+  readonly calledAt?: number;
 }
 
 export interface RowCacheOptions {

@@ -228,7 +228,7 @@ export class ServiceClient {
       this.recordOutcome(admission, run, result, timing);
       if (result.ok) {
         const { value, refused, cacheControl, etag } = result;
-        return { value, attempts: run.attempts, cacheControl, etag, ...(refused ? { refused } : {}) };
+        return { value, attempts: run.attempts, cacheControl, etag, startedAt: run.started, ...(refused ? { refused } : {}) };
       }
       failed = result.problem;
       const delayMs = this.retryDelay(run, result);

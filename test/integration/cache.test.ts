@@ -369,6 +369,25 @@ describe.each(['memory', 'redis'] as const)('the row cache, %s store', (store) =
       expect(await nameFrom(one, '1')).toBe('v2 1');
     });
 
+    it.runIf(store === 'redis')('nor does a read in that gateway that joins its call after the write', async () => {
+      const [one, other] = [await gateway(), await gateway()];
+      users.holding = true;
+      const before = nameFrom(other, '1');
+      await waitFor(() => users.waiting === 1);
+      await contextOf(one).forget('userById', ['1']);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      now += 10;
+      // That gateway does not know of the write: its in-flight sharing joins this read to the call that began before it.
+      const joined = nameFrom(other, '1');
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      expect(users.waiting).toBe(1);
+      users.release();
+      expect([await before, await joined]).toEqual(['v1 1', 'v1 1']);
+      await new Promise((resolve) => setTimeout(resolve, 300)); // the other gateway stores without waiting
+      users.version = 'v2';
+      expect(await nameFrom(one, '1')).toBe('v2 1');
+    });
+
     it('a read that starts after the write does not join a call that started before it, nor store what that call read', async () => {
       const gw = await gateway();
       users.holding = true;
