@@ -2,8 +2,8 @@ import { isUpstreamFailure, type UpstreamFailure } from '../errors/upstream-fail
 import type { KeyedRead } from '../services/define.js';
 import type { CallOptions } from '../upstream/call.js';
 import { endTracking, startTracking, type CacheOutcome } from '../upstream/observe.js';
-import { ageSeconds, freshness, servableOnError, type CachedRow } from './entry.js';
-import type { FetchedKey, RowCache } from './row-cache.js';
+import { ageSeconds, freshness, servableOnError } from './entry.js';
+import type { FetchedKey, FoundRow, RowCache } from './row-cache.js';
 import { StaleNote, type StaleAnswers } from './stale.js';
 
 /** The cache as one request sees it: the process's rows, and where this request's stale answers are marked. */
@@ -41,13 +41,13 @@ export function readThroughBatch(cache: RequestCache, options: ReadThroughOption
     const now = cache.rows.now();
     const values: unknown[] = new Array(keys.length);
     const missing: number[] = [];
-    const revalidate: string[] = [];
+    const revalidate: Array<{ key: string; audience: string | undefined }> = [];
     keys.forEach((key, index) => {
       const row = rows[index];
       const state = row ? freshness(row, now) : 'expired';
       if (state === 'expired') return void missing.push(index);
       values[index] = row!.value;
-      if (state === 'revalidate') revalidate.push(key);
+      if (state === 'revalidate') revalidate.push({ key, audience: row!.audience });
     });
     report(cache, options, 'hit', keys.length - missing.length - revalidate.length);
     report(cache, options, 'revalidating', revalidate.length);
@@ -59,7 +59,7 @@ export function readThroughBatch(cache: RequestCache, options: ReadThroughOption
 
 interface Lookup {
   readonly keys: readonly string[];
-  readonly rows: ReadonlyArray<CachedRow | undefined>;
+  readonly rows: ReadonlyArray<FoundRow | undefined>;
   readonly values: unknown[];
   /** Indexes of the keys the cache could not serve. */
   readonly missing: readonly number[];
@@ -103,8 +103,8 @@ function noteFor(notes: Map<UpstreamFailure, Map<number, StaleNote>>, failure: U
  * One refresh per key at a time, outside the request: its own deadline, no client signal, nobody's trace. It waits
  * for a slot as the client that asked: without a queue key it would be served ahead of every client's waiters.
  */
-function refreshInBackground(cache: RequestCache, options: ReadThroughOptions, scope: string | undefined, keys: readonly string[]): void {
-  const claim = cache.rows.claimRefresh(options.read, scope, keys);
+function refreshInBackground(cache: RequestCache, options: ReadThroughOptions, scope: string | undefined, rows: Parameters<RowCache['claimRefresh']>[1]): void {
+  const claim = cache.rows.claimRefresh(options.read, rows);
   if (claim.keys.length === 0) return;
   const { headers, shareKey, queueKey } = options.call;
   const call: CallOptions = {

@@ -66,8 +66,11 @@ export class RowCache {
     return createHmac('sha256', this.options.scopeSecret).update(shareKey).digest('base64url').slice(0, 32);
   }
 
-  /** The row of each key that this audience may see (the newer of the public and its private one), if any. */
-  async lookup(read: KeyedRead, scope: string | undefined, keys: readonly string[]): Promise<Array<CachedRow | undefined>> {
+  /**
+   * The row of each key that this audience may see (the newer of the public and its private one), if any, with the
+   * audience it was kept for: `scope` for its private row, `undefined` for the public one.
+   */
+  async lookup(read: KeyedRead, scope: string | undefined, keys: readonly string[]): Promise<Array<FoundRow | undefined>> {
     const storeKeys = keys.map((key) => storeKey(read, key));
     let found: Array<Array<string | undefined> | Error>;
     try {
@@ -80,9 +83,11 @@ export class RowCache {
     const rows = keys.map((key, index) => {
       const texts = found[index] ?? [];
       if (this.unconfirmed.has(storeKeys[index]!)) return undefined;
-      const decoded = texts instanceof Error ? [undefined] : texts.flatMap((text) => (text === undefined ? [] : [decodeRow(read, key, text)]));
+      // The fields were asked in this order: the public one, then this audience's.
+      const decode = (text: string, field: number) => withAudience(decodeRow(read, key, text), field === 0 ? undefined : scope);
+      const decoded = texts instanceof Error ? [undefined] : texts.flatMap((text, field) => (text === undefined ? [] : [decode(text, field)]));
       if (decoded.includes(undefined)) garbage.push(storeKeys[index]!);
-      return decoded.reduce<CachedRow | undefined>((best, row) => (row && (!best || row.storedAt > best.storedAt) ? row : best), undefined);
+      return decoded.reduce<FoundRow | undefined>((best, row) => (row && (!best || row.storedAt > best.storedAt) ? row : best), undefined);
     });
     if (garbage.length > 0) this.dropGarbage(read, garbage);
     return rows;
@@ -122,12 +127,15 @@ export class RowCache {
     await Promise.all([here, elsewhere]);
   }
 
-  /** Starts the one background refresh of each key not already being refreshed; returns the keys it took. */
-  claimRefresh(read: KeyedRead, scope: string | undefined, keys: readonly string[]): { keys: string[]; release(): void } {
+  /**
+   * Starts the one background refresh of each row not already being refreshed; returns the keys it took. A public
+   * row is refreshed once, whoever found it stale; a private row once per audience.
+   */
+  claimRefresh(read: KeyedRead, rows: ReadonlyArray<{ readonly key: string; readonly audience: string | undefined }>): { keys: string[]; release(): void } {
     const claimed: string[] = [];
     const ids: string[] = [];
-    for (const key of keys) {
-      const id = `${scope ?? ''}\n${storeKey(read, key)}`;
+    for (const { key, audience } of rows) {
+      const id = `${audience ?? ''}\n${storeKey(read, key)}`;
       if (this.refreshing.has(id)) continue;
       this.refreshing.add(id);
       claimed.push(key);
@@ -185,6 +193,13 @@ export class RowCache {
     if (error instanceof StoreSkipped) return;
     this.options.listener?.storeFailed?.(read.service as ServiceName);
   }
+}
+
+/** A row a lookup found, and the audience it was kept for (`undefined`: every request's). */
+export type FoundRow = CachedRow & { readonly audience: string | undefined };
+
+function withAudience(row: CachedRow | undefined, audience: string | undefined): FoundRow | undefined {
+  return row && { ...row, audience };
 }
 
 /** `gateway:v1:<read>:<key>`; the version changes with the stored format, so old rows are never misread. */

@@ -207,6 +207,19 @@ describe.each(['memory', 'redis'] as const)('the row cache, %s store', (store) =
       expect(users.calls).toHaveLength(2);
     });
 
+    it('a public row is refreshed once, whatever the credentials of the requests that find it stale', async () => {
+      const gw = await gateway({ USERS_FORWARD_HEADERS: 'authorization' });
+      users.cacheControl = 'max-age=1, stale-while-revalidate=30';
+      await nameFrom(gw, '1', { authorization: 'Bearer 0' });
+      now += 2000;
+      users.holding = true;
+      const names = await Promise.all([1, 2, 3, 4, 5].map((n) => nameFrom(gw, '1', { authorization: `Bearer ${n}` })));
+      expect(names).toEqual(Array(5).fill(nameOf('v1', '1', 'Bearer 0')));
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      expect(users.waiting).toBe(1);
+      users.release();
+    });
+
     it.runIf(store === 'memory')("a refresh waits in the service's queue as its client's, not ahead of every client", async () => {
       const gw = await gateway({ USERS_MAX_CONCURRENCY: '1', USERS_FORWARD_HEADERS: 'authorization', USERS_TIMEOUT_MS: '10000' });
       const attacker = { authorization: 'Bearer attacker' };
