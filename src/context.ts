@@ -29,9 +29,9 @@ export interface RequestState {
    * After a write: forgets what is known of these keys of a read, so that the
    * reads that follow (in this request's payload, or in later requests) see the
    * write: this request's loader entries, and the cached rows of every
-   * audience in every process sharing the cache. A later read does not join
-   * a call to that service already in flight. Resolves once forgotten; a
-   * write answers only after that.
+   * audience in every process sharing the cache (and, through it, the calls
+   * to that service in flight: no later read joins them). Resolves once
+   * forgotten; a write answers only after that.
    */
   forget(read: ReadName, keys: readonly string[]): Promise<void>;
   /**
@@ -114,7 +114,6 @@ export function createContextFactory(
       async forget(read, keys) {
         const loader = loaders[read];
         for (const key of keys) loader.clear(key);
-        clients[READS[read].service as ServiceName].retireSharedCalls();
         await rows?.forget(READS[read], keys);
       },
       write: (write, request) => {

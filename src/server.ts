@@ -4,7 +4,8 @@ import { NoSchemaIntrospectionCustomRule } from 'graphql';
 import { createYoga, type Plugin, type YogaServerInstance } from 'graphql-yoga';
 import type { Registry } from 'prom-client';
 import { type GatewayConfig } from './config.js';
-import { SERVICE_NAMES } from './services/index.js';
+import type { KeyedRead } from './services/define.js';
+import { READS, SERVICE_NAMES, type ServiceName } from './services/index.js';
 import { createRowCache } from './cache/index.js';
 import type { ForgetBus, RowCache } from './cache/row-cache.js';
 import { createContextFactory, requestIdOf, type RequestState } from './context.js';
@@ -74,6 +75,8 @@ export function createGateway(config: GatewayConfig, options: GatewayOptions = {
     listener: observability.cacheListener,
     ...(options.forgetBus ? { bus: options.forgetBus } : {}),
     ...(options.cacheClock ? { now: options.cacheClock } : {}),
+    // A write here or in another worker: no later read may join a call begun before it.
+    forgotten: (reads) => retireSharedCallsOf(clients, reads),
   });
 
   const writes = new WritesInFlight();
@@ -129,6 +132,13 @@ export function createGateway(config: GatewayConfig, options: GatewayOptions = {
       await Promise.all([rows.close(), observability.shutdown()]);
     },
   };
+}
+
+function retireSharedCallsOf(clients: ServiceClients, reads: Iterable<string>): void {
+  for (const name of reads) {
+    const read = (READS as Readonly<Record<string, KeyedRead | undefined>>)[name];
+    if (read) clients[read.service as ServiceName].retireSharedCalls();
+  }
 }
 
 function routeByPath(yoga: GatewayYoga, subgraph: GatewayYoga | undefined): RequestListener {

@@ -37,6 +37,11 @@ export interface RowCacheOptions {
   readonly bus?: ForgetBus;
   /** How long a write waits for the store to confirm a removal (a remote store's deadline). */
   readonly removalWaitMs: number;
+  /**
+   * Told the reads whose keys this process forgets, for a write of its own or one another worker relayed: the
+   * calls to them in flight now may hold what the write changed.
+   */
+  readonly forgotten?: (reads: ReadonlySet<string>) => void;
   readonly now?: () => number;
 }
 
@@ -158,6 +163,7 @@ export class RowCache {
   }
 
   private forgetHere(storeKeys: readonly string[]): Promise<void> {
+    this.options.forgotten?.(new Set(storeKeys.map(readOf)));
     const at = this.now();
     for (const [key, when] of this.forgottenAt) {
       if (when > at - FORGOTTEN_FOR_MS) break; // insertion order is time order
@@ -205,6 +211,11 @@ function withAudience(row: CachedRow | undefined, audience: string | undefined):
 /** `gateway:v1:<read>:<key>`; the version changes with the stored format, so old rows are never misread. */
 export function storeKey(read: KeyedRead, key: string): string {
   return `gateway:v1:${read.name}:${key}`;
+}
+
+/** The name of the read a store key belongs to. */
+function readOf(storeKey: string): string {
+  return storeKey.split(':')[2] ?? '';
 }
 
 function privateField(scope: string): string {

@@ -1,5 +1,7 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { contextOf, waitFor } from '../helpers/cache.js';
+import type { ForgetBus } from '../../src/cache/row-cache.js';
+import type { GatewayOptions } from '../../src/server.js';
 import { startGateway, type TestGateway } from '../helpers/gateway.js';
 import { startRedis, type TestRedis } from '../helpers/redis.js';
 import { nameOf, startUsersUpstream, type UsersUpstream } from '../helpers/users-upstream.js';
@@ -26,10 +28,10 @@ describe.each(['memory', 'redis'] as const)('the row cache, %s store', (store) =
   let now: number;
   const open: TestGateway[] = [];
 
-  async function gateway(env: Record<string, string> = {}): Promise<TestGateway> {
+  async function gateway(env: Record<string, string> = {}, options: GatewayOptions = {}): Promise<TestGateway> {
     // A deadline a busy test machine cannot miss by accident: slow stores are cache-redis.test.ts's subject.
     const storeEnv: Record<string, string> = store === 'memory' ? { CACHE_STORE: 'memory' } : { CACHE_STORE: redis.url, CACHE_STORE_TIMEOUT_MS: '2000' };
-    const gw = await startGateway({ urls: { users: users.url }, env: { ...storeEnv, ...env }, cacheClock: () => now });
+    const gw = await startGateway({ urls: { users: users.url }, env: { ...storeEnv, ...env }, cacheClock: () => now, ...options });
     open.push(gw);
     if (store === 'redis' && env['USERS_CACHE'] !== 'false') await untilConnected(gw);
     return gw;
@@ -401,6 +403,30 @@ describe.each(['memory', 'redis'] as const)('the row cache, %s store', (store) =
 
     it.runIf(store === 'redis')('nor does a read in that gateway that joins its call after the write', async () => {
       expect(await readAcrossAWrite(true)).toBe('v2 1');
+    });
+
+    it.runIf(store === 'memory')('in another worker, a read after the write does not join a call that started before it', async () => {
+      // Two gateways as two cluster workers: memory stores, a write's invalidation relayed between them.
+      const subscribers: Array<(keys: readonly string[]) => Promise<void>> = [];
+      const bus = (): ForgetBus => {
+        let own: ((keys: readonly string[]) => Promise<void>) | undefined;
+        return {
+          publish: async (keys) => void (await Promise.all(subscribers.filter((forget) => forget !== own).map((forget) => forget(keys)))),
+          subscribe: (forget) => void subscribers.push((own = forget)),
+        };
+      };
+      const [one, other] = [await gateway({}, { forgetBus: bus() }), await gateway({}, { forgetBus: bus() })];
+      users.holding = true;
+      const before = nameFrom(other, '1');
+      await waitFor(() => users.waiting === 1);
+      await contextOf(one).forget('userById', ['1']);
+      const after = nameFrom(other, '1');
+      await waitFor(() => users.waiting === 2);
+      users.releaseOne();
+      expect(await before).toBe('v1 1');
+      users.version = 'v2';
+      users.release();
+      expect(await after).toBe('v2 1');
     });
 
     it('a read that starts after the write does not join a call that started before it, nor store what that call read', async () => {
