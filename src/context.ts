@@ -12,6 +12,7 @@ import { upstreamHeaders } from './security/forward-headers.js';
 import type { CallObserver } from './upstream/observe.js';
 import type { CallOptions } from './upstream/call.js';
 import type { WriteResult } from './writes/refusal.js';
+import type { WritesInFlight } from './writes/in-flight.js';
 import { sendWrite, type WriteAnswer, type WriteRequest } from './writes/send-write.js';
 
 /** What the gateway adds to Yoga's context. Built fresh for every request. */
@@ -28,8 +29,9 @@ export interface RequestState {
    * After a write: forgets what is known of these keys of a read, so that the
    * reads that follow (in this request's payload, or in later requests) see the
    * write: this request's loader entries, and the cached rows of every
-   * audience in every process sharing the cache. Resolves once forgotten; a
-   * write answers only after that.
+   * audience in every process sharing the cache (and, through it, the calls
+   * to that service in flight: no later read joins them). Resolves once
+   * forgotten; a write answers only after that.
    */
   forget(read: ReadName, keys: readonly string[]): Promise<void>;
   /**
@@ -76,6 +78,8 @@ export function createContextFactory(
   requestObservers?: (request: Request) => readonly CallObserver[],
   /** The rows kept between requests; without it, every read goes upstream. */
   rows?: RowCache,
+  /** Where the writes being sent are tracked, so that shutdown lets them finish. */
+  writes?: WritesInFlight,
 ) {
   return (initial: YogaInitialContext): RequestState => {
     const requestId = requestIdOf(initial.request);
@@ -112,7 +116,10 @@ export function createContextFactory(
         for (const key of keys) loader.clear(key);
         await rows?.forget(READS[read], keys);
       },
-      write: (write, request) => sendWrite(clients[write.service as ServiceName], callFor(write.service as ServiceName), write, request, state.forget),
+      write: (write, request) => {
+        const sent = sendWrite(clients[write.service as ServiceName], callFor(write.service as ServiceName), write, request, state.forget);
+        return writes ? writes.track(sent) : sent;
+      },
     };
     return state;
   };

@@ -4,7 +4,8 @@ import { NoSchemaIntrospectionCustomRule } from 'graphql';
 import { createYoga, type Plugin, type YogaServerInstance } from 'graphql-yoga';
 import type { Registry } from 'prom-client';
 import { type GatewayConfig } from './config.js';
-import { SERVICE_NAMES } from './services/index.js';
+import type { KeyedRead } from './services/define.js';
+import { READS, SERVICE_NAMES, type ServiceName } from './services/index.js';
 import { createRowCache } from './cache/index.js';
 import type { ForgetBus, RowCache } from './cache/row-cache.js';
 import { createContextFactory, requestIdOf, type RequestState } from './context.js';
@@ -23,6 +24,7 @@ import { gatewaySecurity } from './security/index.js';
 import { createUpstreamHttp } from './upstream/http.js';
 import type { CallObserver } from './upstream/observe.js';
 import { ServiceClient } from './upstream/service-client.js';
+import { WritesInFlight } from './writes/in-flight.js';
 
 type GatewayYoga = YogaServerInstance<Record<string, unknown>, RequestState>;
 
@@ -40,6 +42,8 @@ export interface Gateway {
   readonly metrics: Registry;
   /** Shutdown began: `/readiness` answers 503 and responses close their connections. */
   beginDrain(): void;
+  /** Resolves once the writes being sent now have ended (their clients may have left already). */
+  writesSettled(): Promise<void>;
   /** Closes the upstream socket pools (at once) and the cache store, and flushes buffered spans. The HTTP server is the caller's. */
   close(): Promise<void>;
 }
@@ -71,10 +75,14 @@ export function createGateway(config: GatewayConfig, options: GatewayOptions = {
     listener: observability.cacheListener,
     ...(options.forgetBus ? { bus: options.forgetBus } : {}),
     ...(options.cacheClock ? { now: options.cacheClock } : {}),
+    // A write here or in another worker: no later read may join a call begun before it.
+    forgotten: (reads) => retireSharedCallsOf(clients, reads),
   });
 
+  const writes = new WritesInFlight();
+
   const common = {
-    context: createContextFactory(config, clients, observability.requestObservers, rows),
+    context: createContextFactory(config, clients, observability.requestObservers, rows, writes),
     logging: observability.yogaLogger,
     landingPage: false,
     ...security.options,
@@ -118,11 +126,19 @@ export function createGateway(config: GatewayConfig, options: GatewayOptions = {
     rows,
     metrics: observability.registry,
     beginDrain: () => observability.beginDrain(),
+    writesSettled: () => writes.settled(),
     close: async () => {
       pools.forEach((pool) => pool.close());
       await Promise.all([rows.close(), observability.shutdown()]);
     },
   };
+}
+
+function retireSharedCallsOf(clients: ServiceClients, reads: Iterable<string>): void {
+  for (const name of reads) {
+    const read = (READS as Readonly<Record<string, KeyedRead | undefined>>)[name];
+    if (read) clients[read.service as ServiceName].retireSharedCalls();
+  }
 }
 
 function routeByPath(yoga: GatewayYoga, subgraph: GatewayYoga | undefined): RequestListener {

@@ -60,7 +60,7 @@ export function guardStore(store: CacheStore, timeoutMs: number, health: StoreHe
     },
     read: (keys, fields) => guarded(() => store.read(keys, fields)),
     write: (entries) => guarded(() => store.write(entries)),
-    remove: (keys) => store.remove(keys),
+    remove: (keys, forgottenAt) => store.remove(keys, forgottenAt),
     close: () => store.close(),
   };
 }

@@ -12,10 +12,12 @@ export interface RowCacheDeps {
   /** With the memory store in a cluster worker: how a write's invalidation reaches the other workers. */
   readonly bus?: ForgetBus;
   readonly now?: () => number;
+  /** The reads whose keys a write made this process forget (RowCacheOptions.forgotten). */
+  readonly forgotten?: (reads: ReadonlySet<string>) => void;
 }
 
 /** The gateway's row cache over the configured store (CACHE_STORE). */
-export function createRowCache(config: GatewayConfig, { logger, listener, bus, now }: RowCacheDeps): RowCache {
+export function createRowCache(config: GatewayConfig, { logger, listener, bus, now, forgotten }: RowCacheDeps): RowCache {
   const { store: where, maxBytes, storeTimeoutMs, scopeSecret } = config.cache;
   const store =
     where === 'memory'
@@ -33,5 +35,6 @@ export function createRowCache(config: GatewayConfig, { logger, listener, bus, n
     ...(listener ? { listener } : {}),
     ...(bus && where === 'memory' ? { bus } : {}),
     ...(now ? { now } : {}),
+    ...(forgotten ? { forgotten } : {}),
   });
 }

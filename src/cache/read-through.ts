@@ -2,8 +2,8 @@ import { isUpstreamFailure, type UpstreamFailure } from '../errors/upstream-fail
 import type { KeyedRead } from '../services/define.js';
 import type { CallOptions } from '../upstream/call.js';
 import { endTracking, startTracking, type CacheOutcome } from '../upstream/observe.js';
-import { ageSeconds, freshness, servableOnError, type CachedRow } from './entry.js';
-import type { FetchedKey, RowCache } from './row-cache.js';
+import { ageSeconds, freshness, servableOnError } from './entry.js';
+import type { FetchedKey, FoundRow, RowCache } from './row-cache.js';
 import { StaleNote, type StaleAnswers } from './stale.js';
 
 /** The cache as one request sees it: the process's rows, and where this request's stale answers are marked. */
@@ -41,13 +41,13 @@ export function readThroughBatch(cache: RequestCache, options: ReadThroughOption
     const now = cache.rows.now();
     const values: unknown[] = new Array(keys.length);
     const missing: number[] = [];
-    const revalidate: string[] = [];
+    const revalidate: Array<{ key: string; audience: string | undefined }> = [];
     keys.forEach((key, index) => {
       const row = rows[index];
       const state = row ? freshness(row, now) : 'expired';
       if (state === 'expired') return void missing.push(index);
       values[index] = row!.value;
-      if (state === 'revalidate') revalidate.push(key);
+      if (state === 'revalidate') revalidate.push({ key, audience: row!.audience });
     });
     report(cache, options, 'hit', keys.length - missing.length - revalidate.length);
     report(cache, options, 'revalidating', revalidate.length);
@@ -59,7 +59,7 @@ export function readThroughBatch(cache: RequestCache, options: ReadThroughOption
 
 interface Lookup {
   readonly keys: readonly string[];
-  readonly rows: ReadonlyArray<CachedRow | undefined>;
+  readonly rows: ReadonlyArray<FoundRow | undefined>;
   readonly values: unknown[];
   /** Indexes of the keys the cache could not serve. */
   readonly missing: readonly number[];
@@ -68,8 +68,9 @@ interface Lookup {
 async function fetchMissing(cache: RequestCache, options: ReadThroughOptions, scope: string | undefined, lookup: Lookup): Promise<void> {
   const keys = lookup.missing.map((index) => lookup.keys[index]!);
   const startedAt = cache.rows.now();
+  const askedAt = Date.now();
   const fetched = await options.fetch(keys, options.call, true);
-  cache.rows.save(options.read, scope, keys, fetched, startedAt);
+  cache.rows.save(options.read, scope, keys, fetched, readSince(startedAt, askedAt, fetched));
   const now = cache.rows.now();
   const notes = new Map<UpstreamFailure, Map<number, StaleNote>>();
   let stale = 0;
@@ -98,18 +99,37 @@ function noteFor(notes: Map<UpstreamFailure, Map<number, StaleNote>>, failure: U
   return note;
 }
 
-/** One refresh per key at a time, outside the request: its own deadline, no client signal, nobody's trace. */
-function refreshInBackground(cache: RequestCache, options: ReadThroughOptions, scope: string | undefined, keys: readonly string[]): void {
-  const claim = cache.rows.claimRefresh(options.read, scope, keys);
+/**
+ * One refresh per key at a time, outside the request: its own deadline, no client signal, nobody's trace. It waits
+ * for a slot as the client that asked: without a queue key it would be served ahead of every client's waiters.
+ */
+function refreshInBackground(cache: RequestCache, options: ReadThroughOptions, scope: string | undefined, rows: Parameters<RowCache['claimRefresh']>[1]): void {
+  const claim = cache.rows.claimRefresh(options.read, rows);
   if (claim.keys.length === 0) return;
-  const { headers, shareKey } = options.call;
-  const call: CallOptions = { deadline: Date.now() + options.timeoutMs, headers, ...(shareKey === undefined ? {} : { shareKey }) };
+  const { headers, shareKey, queueKey } = options.call;
+  const call: CallOptions = {
+    deadline: Date.now() + options.timeoutMs,
+    headers,
+    ...(shareKey === undefined ? {} : { shareKey }),
+    ...(queueKey === undefined ? {} : { queueKey }),
+  };
   const startedAt = cache.rows.now();
+  const askedAt = Date.now();
   options
     .fetch(claim.keys, call, false)
-    .then((fetched) => cache.rows.save(options.read, scope, claim.keys, fetched, startedAt))
+    .then((fetched) => cache.rows.save(options.read, scope, claim.keys, fetched, readSince(startedAt, askedAt, fetched)))
     .catch(() => {}) // the loaders' fetches never reject; a gateway bug here must not take the process down
     .finally(claim.release);
+}
+
+/**
+ * When what `fetched` holds was read from the upstream, on the cache's clock: `startedAt`, or earlier when the
+ * request joined a call already in flight. A write in between must keep it out of the cache (RowCache.save), even
+ * in a process that did not see the write and shared that call with a request that came after it.
+ */
+function readSince(startedAt: number, askedAt: number, fetched: readonly FetchedKey[]): number {
+  const calledAt = fetched.reduce((earliest, { calledAt = askedAt }) => Math.min(earliest, calledAt), askedAt);
+  return startedAt - (askedAt - calledAt);
 }
 
 /** Keys the cache answered: counted, and shown to the request's own watchers (its trace and log line) as a call avoided. */

@@ -1,8 +1,38 @@
 import { Redis } from 'ioredis';
 import { within } from './guarded-store.js';
-import { StoreSkipped, type CacheStore } from './store.js';
+import { FORGOTTEN_FOR_MS, StoreSkipped, type CacheStore, type StoreWrite } from './store.js';
 
 const CLOSE_WAIT_MS = 1000;
+
+/**
+ * Stores rows, each unless its key was forgotten (`forgotten:<key>`, the
+ * epoch ms of the removal) at or after the start of the call that read it.
+ * KEYS: row key and its mark, per row; ARGV: field, text, TTL, call start,
+ * per row. A key that holds something else fails alone; the count of such
+ * failures is the answer.
+ */
+const STORE_ROWS = `
+local failed = 0
+for i = 1, #KEYS, 2 do
+  local at = (i - 1) * 2
+  local forgotten = tonumber(redis.pcall('GET', KEYS[i + 1]))
+  if not forgotten or forgotten < tonumber(ARGV[at + 4]) then
+    local set = redis.pcall('HSET', KEYS[i], ARGV[at + 1], ARGV[at + 2])
+    if type(set) == 'table' and set.err then
+      failed = failed + 1
+    else
+      redis.call('PEXPIRE', KEYS[i], ARGV[at + 3], 'NX')
+      redis.call('PEXPIRE', KEYS[i], ARGV[at + 3], 'GT')
+    end
+  end
+end
+return failed`;
+
+type StoringRedis = Redis & { storeRows(keyCount: number, ...keysThenArgs: Array<string | number>): Promise<number> };
+
+function forgottenMark(key: string): string {
+  return `forgotten:${key}`;
+}
 
 /** A read or a write asked for while the connection is down: it is not queued, the caller goes to the upstreams. */
 export class StoreUnavailable extends Error {
@@ -12,7 +42,7 @@ export class StoreUnavailable extends Error {
 /**
  * The shared store: one Redis hash per key, one field per audience. A lookup
  * of a batch is one pipeline of HMGETs, and a batch of rows is stored as one
- * MULTI of HSET + PEXPIRE per key: one round trip either way, whatever the
+ * script of HSET + PEXPIRE per key (STORE_ROWS): one round trip either way, whatever the
  * number of keys. The key's TTL is only ever lengthened (`NX`, then `GT`),
  * so it lives as long as its longest-lived field.
  *
@@ -30,6 +60,7 @@ export function createRedisStore(url: URL): CacheStore {
     // Reconnect quickly at first, then every 2 s at most, for as long as it takes.
     retryStrategy: (times) => Math.min(50 * 2 ** times, 2000),
   });
+  redis.defineCommand('storeRows', { lua: STORE_ROWS });
   // The connection's ups and downs are reported by the store's guard (guarded-store.ts), once per change.
   redis.on('error', () => {});
   // Until the first connection is made or fails, the store is not down: it is not up yet.
@@ -58,17 +89,17 @@ export function createRedisStore(url: URL): CacheStore {
     },
     async write(entries) {
       ready();
-      const multi = redis.multi();
-      for (const { key, field, text, ttlMs } of entries) {
-        const ms = Math.max(1, Math.ceil(ttlMs));
-        multi.hset(key, field, text).pexpire(key, ms, 'NX').pexpire(key, ms, 'GT');
-      }
-      const replies = await multi.exec();
-      const failed = replies?.find(([error]) => error);
-      if (!replies || failed) throw failed?.[0] ?? new Error('transaction aborted');
+      const keys = entries.flatMap(({ key }) => [key, forgottenMark(key)]);
+      const failed = await (redis as StoringRedis).storeRows(keys.length, ...keys, ...entries.flatMap(storeArguments));
+      if (failed > 0) throw new Error(`${failed} keys hold something other than rows`);
     },
-    async remove(keys) {
-      if (keys.length > 0) await redis.del(...keys);
+    async remove(keys, forgottenAt) {
+      if (keys.length === 0) return;
+      if (forgottenAt === undefined) return void (await redis.del(...keys));
+      // Other processes may be reading these keys from their upstream now: the mark keeps them from storing that.
+      const multi = redis.multi().del(...keys);
+      for (const key of keys) multi.set(forgottenMark(key), forgottenAt, 'PX', FORGOTTEN_FOR_MS);
+      await multi.exec();
     },
     async close() {
       // QUIT waits for the replies of what was sent, for a moment; a dead or stuck connection is simply dropped.
@@ -76,4 +107,8 @@ export function createRedisStore(url: URL): CacheStore {
       else redis.disconnect();
     },
   };
+}
+
+function storeArguments({ field, text, ttlMs, startedAt }: StoreWrite): Array<string | number> {
+  return [field, text, Math.max(1, Math.ceil(ttlMs)), startedAt];
 }

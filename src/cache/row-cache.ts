@@ -5,7 +5,7 @@ import type { CacheOutcome } from '../upstream/observe.js';
 import { cachePolicy } from './cache-control.js';
 import { decodeRow, encodeRow, lifetimeMs, rowFrom, type CachedRow } from './entry.js';
 import { within } from './guarded-store.js';
-import { StoreSkipped, type CacheStore, type StoreWrite } from './store.js';
+import { FORGOTTEN_FOR_MS, StoreSkipped, type CacheStore, type StoreWrite } from './store.js';
 
 /** Process-wide counts of what the cache did, per service (metrics). */
 export interface CacheListener {
@@ -25,6 +25,8 @@ export interface ForgetBus {
 export interface FetchedKey {
   readonly value: unknown;
   readonly cacheControl?: string | undefined;
+  /** Epoch ms (Date.now) at which the call that answered began: maybe another request's, joined in flight. */
+  readonly calledAt?: number;
 }
 
 export interface RowCacheOptions {
@@ -35,12 +37,15 @@ export interface RowCacheOptions {
   readonly bus?: ForgetBus;
   /** How long a write waits for the store to confirm a removal (a remote store's deadline). */
   readonly removalWaitMs: number;
+  /**
+   * Told the reads whose keys this process forgets, for a write of its own or one another worker relayed: the
+   * calls to them in flight now may hold what the write changed.
+   */
+  readonly forgotten?: (reads: ReadonlySet<string>) => void;
   readonly now?: () => number;
 }
 
 const PUBLIC_FIELD = 'pub';
-// How long a forgotten key is remembered: a call that started before the write must not store what it read.
-const FORGET_MEMORY_MS = 10 * 60_000;
 
 /**
  * The gateway's shared cache of upstream rows, per key (docs/caching.md). It
@@ -66,8 +71,11 @@ export class RowCache {
     return createHmac('sha256', this.options.scopeSecret).update(shareKey).digest('base64url').slice(0, 32);
   }
 
-  /** The row of each key that this audience may see (the newer of the public and its private one), if any. */
-  async lookup(read: KeyedRead, scope: string | undefined, keys: readonly string[]): Promise<Array<CachedRow | undefined>> {
+  /**
+   * The row of each key that this audience may see (the newer of the public and its private one), if any, with the
+   * audience it was kept for: `scope` for its private row, `undefined` for the public one.
+   */
+  async lookup(read: KeyedRead, scope: string | undefined, keys: readonly string[]): Promise<Array<FoundRow | undefined>> {
     const storeKeys = keys.map((key) => storeKey(read, key));
     let found: Array<Array<string | undefined> | Error>;
     try {
@@ -80,9 +88,11 @@ export class RowCache {
     const rows = keys.map((key, index) => {
       const texts = found[index] ?? [];
       if (this.unconfirmed.has(storeKeys[index]!)) return undefined;
-      const decoded = texts instanceof Error ? [undefined] : texts.flatMap((text) => (text === undefined ? [] : [decodeRow(read, key, text)]));
+      // The fields were asked in this order: the public one, then this audience's.
+      const decode = (text: string, field: number) => withAudience(decodeRow(read, key, text), field === 0 ? undefined : scope);
+      const decoded = texts instanceof Error ? [undefined] : texts.flatMap((text, field) => (text === undefined ? [] : [decode(text, field)]));
       if (decoded.includes(undefined)) garbage.push(storeKeys[index]!);
-      return decoded.reduce<CachedRow | undefined>((best, row) => (row && (!best || row.storedAt > best.storedAt) ? row : best), undefined);
+      return decoded.reduce<FoundRow | undefined>((best, row) => (row && (!best || row.storedAt > best.storedAt) ? row : best), undefined);
     });
     if (garbage.length > 0) this.dropGarbage(read, garbage);
     return rows;
@@ -103,7 +113,7 @@ export class RowCache {
       const row = rowFrom(policy, storedAt, value);
       const where = storeKey(read, key);
       if (lifetimeMs(row) <= 0 || (this.forgottenAt.get(where) ?? -Infinity) >= startedAt) return;
-      writes.push({ key: where, field: policy.private ? privateField(scope!) : PUBLIC_FIELD, text: encodeRow(row), ttlMs: lifetimeMs(row) });
+      writes.push({ key: where, field: policy.private ? privateField(scope!) : PUBLIC_FIELD, text: encodeRow(row), ttlMs: lifetimeMs(row), startedAt });
     });
     if (writes.length > 0) this.options.store.write(writes).catch((error: unknown) => this.failed(read, error));
   }
@@ -122,12 +132,15 @@ export class RowCache {
     await Promise.all([here, elsewhere]);
   }
 
-  /** Starts the one background refresh of each key not already being refreshed; returns the keys it took. */
-  claimRefresh(read: KeyedRead, scope: string | undefined, keys: readonly string[]): { keys: string[]; release(): void } {
+  /**
+   * Starts the one background refresh of each row not already being refreshed; returns the keys it took. A public
+   * row is refreshed once, whoever found it stale; a private row once per audience.
+   */
+  claimRefresh(read: KeyedRead, rows: ReadonlyArray<{ readonly key: string; readonly audience: string | undefined }>): { keys: string[]; release(): void } {
     const claimed: string[] = [];
     const ids: string[] = [];
-    for (const key of keys) {
-      const id = `${scope ?? ''}\n${storeKey(read, key)}`;
+    for (const { key, audience } of rows) {
+      const id = `${audience ?? ''}\n${storeKey(read, key)}`;
       if (this.refreshing.has(id)) continue;
       this.refreshing.add(id);
       claimed.push(key);
@@ -150,9 +163,10 @@ export class RowCache {
   }
 
   private forgetHere(storeKeys: readonly string[]): Promise<void> {
+    this.options.forgotten?.(new Set(storeKeys.map(readOf)));
     const at = this.now();
     for (const [key, when] of this.forgottenAt) {
-      if (when > at - FORGET_MEMORY_MS) break; // insertion order is time order
+      if (when > at - FORGOTTEN_FOR_MS) break; // insertion order is time order
       this.forgottenAt.delete(key);
     }
     for (const key of storeKeys) {
@@ -160,7 +174,7 @@ export class RowCache {
       this.forgottenAt.set(key, at);
       this.unconfirmed.set(key, (this.unconfirmed.get(key) ?? 0) + 1);
     }
-    const removal = this.options.store.remove(storeKeys);
+    const removal = this.options.store.remove(storeKeys, at);
     // Confirmed whenever the store gets to it, however long after the write's answer that is.
     const confirm = () => this.confirm(storeKeys);
     removal.then(confirm, confirm);
@@ -187,9 +201,21 @@ export class RowCache {
   }
 }
 
+/** A row a lookup found, and the audience it was kept for (`undefined`: every request's). */
+export type FoundRow = CachedRow & { readonly audience: string | undefined };
+
+function withAudience(row: CachedRow | undefined, audience: string | undefined): FoundRow | undefined {
+  return row && { ...row, audience };
+}
+
 /** `gateway:v1:<read>:<key>`; the version changes with the stored format, so old rows are never misread. */
 export function storeKey(read: KeyedRead, key: string): string {
   return `gateway:v1:${read.name}:${key}`;
+}
+
+/** The name of the read a store key belongs to. */
+function readOf(storeKey: string): string {
+  return storeKey.split(':')[2] ?? '';
 }
 
 function privateField(scope: string): string {

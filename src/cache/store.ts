@@ -17,8 +17,14 @@ export interface CacheStore {
    */
   read(keys: readonly string[], fields: readonly string[]): Promise<Array<Array<string | undefined> | Error>>;
   write(entries: readonly StoreWrite[]): Promise<void>;
-  /** Removes every field of these keys. */
-  remove(keys: readonly string[]): Promise<void>;
+  /**
+   * Removes every field of these keys. With `forgottenAt` (a write's
+   * removal), a store shared by several processes also remembers for
+   * FORGOTTEN_FOR_MS that the keys were forgotten then, and keeps no row
+   * whose call started before it (`StoreWrite.startedAt`), whichever process
+   * stores it.
+   */
+  remove(keys: readonly string[], forgottenAt?: number): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -28,7 +34,12 @@ export interface StoreWrite {
   readonly text: string;
   /** How long the store must keep this field; the key lives as long as its longest-lived field. */
   readonly ttlMs: number;
+  /** Epoch ms at which the call that read the row started: a row read before a removal of its key is not kept. */
+  readonly startedAt: number;
 }
+
+/** How long a removal is remembered: longer than any call that started before it can take. */
+export const FORGOTTEN_FOR_MS = 10 * 60_000;
 
 /**
  * The store was not asked: not connected yet, or its breaker is open. Not a

@@ -66,7 +66,7 @@ async function loadBatch(read: KeyedRead, client: ServiceClient, call: CallOptio
       checkRows(read, { items: arrayItems(body), indexed: true, asked, strangerRows: 'ignore' }),
     );
     // The answer's Cache-Control covers every row in it, and every key it left out ("not found" is an answer too).
-    return valuesFor(read, answer, keys).map((value) => ({ value, cacheControl: answer.cacheControl }));
+    return valuesFor(read, answer, keys).map((value) => ({ value, cacheControl: answer.cacheControl, calledAt: answer.startedAt }));
   } catch (error) {
     return keys.map(() => ({ value: asError(error) }));
   }
@@ -89,7 +89,11 @@ async function loadOne(read: KeyedRead, client: ServiceClient, call: CallOptions
         : checkRows(read, { items: arrayItems(body), indexed: true, asked, strangerRows: 'refuse' }),
     );
     // A 404 is not a 2xx answer: "not found" from a per-key route is not kept.
-    return { value: valuesFor(read, answer, [key])[0]!, cacheControl: answer.value === NOT_FOUND ? undefined : answer.cacheControl };
+    return {
+      value: valuesFor(read, answer, [key])[0]!,
+      cacheControl: answer.value === NOT_FOUND ? undefined : answer.cacheControl,
+      calledAt: answer.startedAt,
+    };
   } catch (error) {
     return { value: asError(error) };
   }

@@ -17,8 +17,9 @@ export interface ShutdownOptions {
  * Graceful shutdown: readiness fails at once (and responses ask clients to
  * close their keep-alive connections); after `delayMs` the listener closes
  * and idle connections are dropped; in-flight requests get up to `drainMs` to
- * finish before their connections are cut; then the upstream pools close and
- * buffered spans are flushed. Resolves to how the drain ended.
+ * finish before their connections are cut, and writes still being sent
+ * (their clients may have left) within the same time; then the upstream pools
+ * close and buffered spans are flushed. Resolves to how the drain ended.
  */
 export async function drainAndClose({ server, gateway, logger, delayMs, drainMs }: ShutdownOptions): Promise<'drained' | 'cut'> {
   gateway.beginDrain();
@@ -34,6 +35,9 @@ export async function drainAndClose({ server, gateway, logger, delayMs, drainMs 
     server.closeAllConnections();
     await closed;
   }
+  // A write whose client left is no longer a connection, but it runs to its outcome: closing the upstream sockets
+  // now would cut it, and closing the cache store would lose its invalidation. Within the same drain time.
+  await Promise.race([gateway.writesSettled(), timer]);
   await gateway.close();
   logger.info({ outcome }, 'gateway stopped');
   return outcome;

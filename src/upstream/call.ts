@@ -62,6 +62,8 @@ export interface Answer<T> {
   /** The answer's `Cache-Control` and `ETag` headers, as sent. */
   readonly cacheControl?: string;
   readonly etag?: string;
+  /** Epoch ms at which the call began: for a request that joined it in flight, before the request asked. */
+  readonly startedAt: number;
 }
 
 /**

@@ -116,6 +116,14 @@ export class ServiceClient {
   }
 
   /**
+   * After a write: the GETs in flight now may have read what it changed, so
+   * no later request joins them (each carries on for whoever waits on it).
+   */
+  retireSharedCalls(): void {
+    this.flights.retireAll();
+  }
+
+  /**
    * One write (a POST): never shared with another request. Once an attempt
    * has gone out, the client leaving does not cancel it: it runs to its
    * outcome, which only the upstream would otherwise know, and the answer is
@@ -220,7 +228,7 @@ export class ServiceClient {
       this.recordOutcome(admission, run, result, timing);
       if (result.ok) {
         const { value, refused, cacheControl, etag } = result;
-        return { value, attempts: run.attempts, cacheControl, etag, ...(refused ? { refused } : {}) };
+        return { value, attempts: run.attempts, cacheControl, etag, startedAt: run.started, ...(refused ? { refused } : {}) };
       }
       failed = result.problem;
       const delayMs = this.retryDelay(run, result);

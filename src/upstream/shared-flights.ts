@@ -32,6 +32,11 @@ export class SharedFlights<Meta> {
     return this.wait(key, flight, signal);
   }
 
+  /** Flights in progress carry on for those waiting on them, but no newcomer joins them any more. */
+  retireAll(): void {
+    this.flights.clear();
+  }
+
   private wait<T>(key: string, flight: Flight<T, Meta>, signal: AbortSignal | undefined): Promise<T> {
     flight.waiting++;
     if (signal) {

@@ -22,6 +22,8 @@ export interface UsersUpstream {
   /** While true, answers wait until `release()`. */
   holding: boolean;
   release(): void;
+  /** Answers the oldest request held; the others stay held. */
+  releaseOne(): void;
   /** Requests that arrived and have not been answered yet. */
   readonly waiting: number;
   close(): Promise<void>;
@@ -48,6 +50,9 @@ export async function startUsersUpstream(): Promise<UsersUpstream> {
     release() {
       state.holding = false;
       for (const go of held.splice(0)) go();
+    },
+    releaseOne() {
+      held.shift()?.();
     },
     get waiting() {
       return held.length;

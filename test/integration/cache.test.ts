@@ -1,5 +1,7 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { contextOf, waitFor } from '../helpers/cache.js';
+import type { ForgetBus } from '../../src/cache/row-cache.js';
+import type { GatewayOptions } from '../../src/server.js';
 import { startGateway, type TestGateway } from '../helpers/gateway.js';
 import { startRedis, type TestRedis } from '../helpers/redis.js';
 import { nameOf, startUsersUpstream, type UsersUpstream } from '../helpers/users-upstream.js';
@@ -26,10 +28,10 @@ describe.each(['memory', 'redis'] as const)('the row cache, %s store', (store) =
   let now: number;
   const open: TestGateway[] = [];
 
-  async function gateway(env: Record<string, string> = {}): Promise<TestGateway> {
+  async function gateway(env: Record<string, string> = {}, options: GatewayOptions = {}): Promise<TestGateway> {
     // A deadline a busy test machine cannot miss by accident: slow stores are cache-redis.test.ts's subject.
     const storeEnv: Record<string, string> = store === 'memory' ? { CACHE_STORE: 'memory' } : { CACHE_STORE: redis.url, CACHE_STORE_TIMEOUT_MS: '2000' };
-    const gw = await startGateway({ urls: { users: users.url }, env: { ...storeEnv, ...env }, cacheClock: () => now });
+    const gw = await startGateway({ urls: { users: users.url }, env: { ...storeEnv, ...env }, cacheClock: () => now, ...options });
     open.push(gw);
     if (store === 'redis' && env['USERS_CACHE'] !== 'false') await untilConnected(gw);
     return gw;
@@ -207,6 +209,38 @@ describe.each(['memory', 'redis'] as const)('the row cache, %s store', (store) =
       expect(users.calls).toHaveLength(2);
     });
 
+    it('a public row is refreshed once, whatever the credentials of the requests that find it stale', async () => {
+      const gw = await gateway({ USERS_FORWARD_HEADERS: 'authorization' });
+      users.cacheControl = 'max-age=1, stale-while-revalidate=30';
+      await nameFrom(gw, '1', { authorization: 'Bearer 0' });
+      now += 2000;
+      users.holding = true;
+      const names = await Promise.all([1, 2, 3, 4, 5].map((n) => nameFrom(gw, '1', { authorization: `Bearer ${n}` })));
+      expect(names).toEqual(Array(5).fill(nameOf('v1', '1', 'Bearer 0')));
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      expect(users.waiting).toBe(1);
+      users.release();
+    });
+
+    it.runIf(store === 'memory')("a refresh waits in the service's queue as its client's, not ahead of every client", async () => {
+      const gw = await gateway({ USERS_MAX_CONCURRENCY: '1', USERS_FORWARD_HEADERS: 'authorization', USERS_TIMEOUT_MS: '10000' });
+      const attacker = { authorization: 'Bearer attacker' };
+      users.cacheControl = 'max-age=1, stale-while-revalidate=600';
+      await nameFrom(gw, '1', attacker);
+      now += 2000;
+      users.holding = true;
+      const busy = nameFrom(gw, '100', attacker);
+      await waitFor(() => users.waiting === 1);
+      const victim = nameFrom(gw, '200', { authorization: 'Bearer victim' });
+      await new Promise((resolve) => setTimeout(resolve, 300)); // the victim's call is queued behind the busy slot
+      expect(await nameFrom(gw, '1', attacker)).toBe(nameOf('v1', '1', 'Bearer attacker'));
+      users.release();
+      await Promise.all([busy, victim]);
+      await waitFor(() => users.calls.length === 4);
+      const asked = users.calls.map(({ path }) => new URL(path, 'http://users').searchParams.get('ids') ?? path);
+      expect(asked).toEqual(['1', '100', '200', '1']);
+    });
+
     it('past the window, the request waits for a fresh answer', async () => {
       const gw = await gateway();
       users.cacheControl = 'max-age=1, stale-while-revalidate=5';
@@ -334,6 +368,81 @@ describe.each(['memory', 'redis'] as const)('the row cache, %s store', (store) =
       users.release();
       await before;
       users.version = 'v2';
+      expect(await nameFrom(gw, '1')).toBe('v2 1');
+    });
+
+    /**
+     * Through two gateways sharing Redis: a read of user 1 is in flight in `other` (its upstream answers the state
+     * before the write) while a write through `one` forgets user 1; with `join`, a second read in `other`, arriving
+     * after the write, joins that call. Then the data changes; answers what `one` reads next.
+     */
+    async function readAcrossAWrite(join: boolean): Promise<string | undefined> {
+      const [one, other] = [await gateway(), await gateway()];
+      users.holding = true;
+      const reads = [nameFrom(other, '1')];
+      await waitFor(() => users.waiting === 1);
+      await contextOf(one).forget('userById', ['1']);
+      if (join) {
+        await new Promise((resolve) => setTimeout(resolve, 100));
+        now += 10;
+        // That gateway does not know of the write: its in-flight sharing joins this read to the call that began before it.
+        reads.push(nameFrom(other, '1'));
+        await new Promise((resolve) => setTimeout(resolve, 200));
+        expect(users.waiting).toBe(1);
+      }
+      users.release();
+      expect(await Promise.all(reads)).toEqual(reads.map(() => 'v1 1'));
+      await new Promise((resolve) => setTimeout(resolve, 300)); // the other gateway stores without waiting
+      users.version = 'v2';
+      return nameFrom(one, '1');
+    }
+
+    it.runIf(store === 'redis')('a call in flight in another gateway when the write lands does not store what it read', async () => {
+      expect(await readAcrossAWrite(false)).toBe('v2 1');
+    });
+
+    it.runIf(store === 'redis')('nor does a read in that gateway that joins its call after the write', async () => {
+      expect(await readAcrossAWrite(true)).toBe('v2 1');
+    });
+
+    it.runIf(store === 'memory')('in another worker, a read after the write does not join a call that started before it', async () => {
+      // Two gateways as two cluster workers: memory stores, a write's invalidation relayed between them.
+      const subscribers: Array<(keys: readonly string[]) => Promise<void>> = [];
+      const bus = (): ForgetBus => {
+        let own: ((keys: readonly string[]) => Promise<void>) | undefined;
+        return {
+          publish: async (keys) => void (await Promise.all(subscribers.filter((forget) => forget !== own).map((forget) => forget(keys)))),
+          subscribe: (forget) => void subscribers.push((own = forget)),
+        };
+      };
+      const [one, other] = [await gateway({}, { forgetBus: bus() }), await gateway({}, { forgetBus: bus() })];
+      users.holding = true;
+      const before = nameFrom(other, '1');
+      await waitFor(() => users.waiting === 1);
+      await contextOf(one).forget('userById', ['1']);
+      const after = nameFrom(other, '1');
+      await waitFor(() => users.waiting === 2);
+      users.releaseOne();
+      expect(await before).toBe('v1 1');
+      users.version = 'v2';
+      users.release();
+      expect(await after).toBe('v2 1');
+    });
+
+    it('a read that starts after the write does not join a call that started before it, nor store what that call read', async () => {
+      const gw = await gateway();
+      users.holding = true;
+      const before = nameFrom(gw, '1');
+      await waitFor(() => users.waiting === 1);
+      await contextOf(gw).forget('userById', ['1']);
+      const after = nameFrom(gw, '1');
+      // The call that started before the write is answered as it stood then; the write lands just after.
+      await waitFor(() => users.waiting === 2);
+      users.releaseOne();
+      expect(await before).toBe('v1 1');
+      users.version = 'v2';
+      users.release();
+      expect(await after).toBe('v2 1');
       expect(await nameFrom(gw, '1')).toBe('v2 1');
     });
   });

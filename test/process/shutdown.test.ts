@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { startDemoUpstreams, type DemoUpstreams } from '../../src/demo/server.js';
 import { isListening, spawnGateway, type GatewayProcess } from '../helpers/process.js';
 import { scrape, total } from '../helpers/prometheus.js';
 
@@ -116,6 +117,35 @@ describe('graceful shutdown of the real process', () => {
     expect(Date.now() - signalled).toBeLessThan(10_000); // not the 30 s drain
     expect(gateway.logs.find((line) => String(line['msg']).startsWith('second signal'))).toMatchObject({ level: 40, signal: 'SIGINT' });
     await hung;
+  }, 60_000);
+});
+
+describe('shutdown while a write is in flight', () => {
+  let orders: DemoUpstreams | undefined;
+  afterEach(async () => {
+    await orders?.close();
+    orders = undefined;
+  });
+
+  it('a write whose client has left still runs to its outcome: the drain does not cut its upstream call', async () => {
+    orders = await startDemoUpstreams({ services: ['orders'], knobs: { orders: { latencyMs: 1500 } } });
+    gateway = spawnGateway({ PORT: '0', ORDERS_SERVICE_URL: orders.urls.orders.href, ORDERS_TIMEOUT_MS: '20000', SHUTDOWN_DRAIN_MS: '15000' });
+    const port = (await gateway.waitForLog(isListening))['port'] as number;
+    const client = new AbortController();
+    const mutation = 'mutation { placeOrder(input: { userId: "1", productId: "p1", quantity: 1 }) { order { id } } }';
+    const left = fetch(`http://127.0.0.1:${port}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ query: mutation }),
+      signal: client.signal,
+    }).catch(() => 'left');
+    while (orders.stats.orders.inFlight === 0) await new Promise((resolve) => setTimeout(resolve, 20));
+    client.abort();
+    expect(await left).toBe('left');
+
+    gateway.child.kill('SIGTERM');
+    expect(await gateway.exited).toEqual({ code: 0, signal: null });
+    expect(orders.writes.placedOrders).toHaveLength(1);
   }, 60_000);
 });
 

@@ -7,7 +7,7 @@ describe('the memory store', () => {
   it('keeps its rows within a fifth of its bound (the rest is room for the heap), least recently used keys out first', async () => {
     // Rows get 20_000 of the 100_000: see HEAP_ROOM.
     const store = createMemoryStore(100_000);
-    const write = (n: number) => store.write([{ key: `k${n}`, field: 'pub', text: text(n), ttlMs: 60_000 }]);
+    const write = (n: number) => store.write([{ key: `k${n}`, field: 'pub', text: text(n), ttlMs: 60_000, startedAt: 0 }]);
     // Reading a key makes it the most recently used one.
     const has = async (n: number) => ((await store.read([`k${n}`], ['pub']))[0] as Array<string | undefined>)[0] !== undefined;
     await write(0);
@@ -32,8 +32,8 @@ describe('the memory store', () => {
     let now = 1_000_000;
     const store = createMemoryStore(1 << 20, () => now);
     await store.write([
-      { key: 'k', field: 'pub', text: 'public', ttlMs: 10_000 },
-      { key: 'k', field: 'p:ada', text: 'ada', ttlMs: 60_000 },
+      { key: 'k', field: 'pub', text: 'public', ttlMs: 10_000, startedAt: 0 },
+      { key: 'k', field: 'p:ada', text: 'ada', ttlMs: 60_000, startedAt: 0 },
     ]);
     expect(await store.read(['k', 'other'], ['pub', 'p:ada', 'p:bob'])).toEqual([
       ['public', 'ada', undefined],

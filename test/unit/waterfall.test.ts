@@ -64,6 +64,11 @@ describe('the waterfall of upstream calls', () => {
     ]);
   });
 
+  it('names a write by its method: a POST is not taken for a read of the same route', () => {
+    expect(callLabel(call({ service: 'orders', route: '/orders', batch: false, method: 'POST' }))).toBe('POST /orders · 1 key · 200 · 1 attempt · 10 ms');
+    expect(callLabel(call({}))).toBe('/users?ids={keys} · 1 key · 200 · 1 attempt · 10 ms');
+  });
+
   it("gives each of the gateway's services a colour of its own, none red", () => {
     const hues = SERVICE_NAMES.map(serviceHue);
     expect(new Set(hues).size).toBe(SERVICE_NAMES.length);

@@ -92,11 +92,11 @@ function barOf(call: TracedCall, spanMs: number): WaterfallBar {
   };
 }
 
-/** E.g. `/users?ids={keys} · 50 keys · 200 · 1 attempt · 12 ms`, or `… · TIMEOUT · 3 attempts · …`. */
+/** E.g. `/users?ids={keys} · 50 keys · 200 · 1 attempt · 12 ms`, `POST /orders · …` for a write, or `… · TIMEOUT · 3 attempts · …`. */
 export function callLabel(call: TracedCall): string {
   const outcome = call.code === undefined ? String(call.status ?? '') : `${call.code}${call.status === undefined ? '' : ` ${call.status}`}`;
   return [
-    call.route,
+    call.method ? `${call.method} ${call.route}` : call.route,
     plural(call.keys, 'key'),
     outcome,
     plural(call.attempts, 'attempt'),
