@@ -1,6 +1,6 @@
 import { GraphQLError, type ExecutionResult } from 'graphql';
 import { isAsyncIterable, mapAsyncIterator, type Plugin } from 'graphql-yoga';
-import type { ResponsePath, StaleEntry, UpstreamErrorEntry } from './contract.js';
+import { STALE_CODE, type ResponsePath, type StaleEntry, type UpstreamErrorEntry } from './contract.js';
 import { deliveredBy } from './part-paths.js';
 
 /**
@@ -79,9 +79,8 @@ function routerError(failure: UpstreamErrorEntry, path: ResponsePath): GraphQLEr
   });
 }
 
-/** `STALE` is not a failure code of the contract: the data is there, only old. */
 function staleError(entry: StaleEntry, path: ResponsePath): GraphQLError {
   const { service, code, ageSeconds } = entry;
   const message = `Served from the gateway's cache, ${ageSeconds} s old: the ${service} service failed (${code}).`;
-  return new GraphQLError(message, { path, extensions: { code: 'STALE', service, failureCode: code, ageSeconds } });
+  return new GraphQLError(message, { path, extensions: { code: STALE_CODE, service, failureCode: code, ageSeconds } });
 }
