@@ -106,7 +106,9 @@ export function operationCost(schema: GraphQLSchema, document: DocumentNode, var
     return total;
   };
 
-  return mergedCost([operation.selectionSet], root);
+  const cost = mergedCost([operation.selectionSet], root);
+  // Not the sum: a list given no items multiplies the Infinity below it by 0, and NaN passes every limit.
+  return visited > MAX_FIELDS_VISITED ? Infinity : cost;
 }
 
 /** Unknown fields cost nothing here: validation has refused them already. */

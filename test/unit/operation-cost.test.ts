@@ -45,3 +45,11 @@ describe('operationCost prices fields as execution merges them', () => {
     expect((used.user + used.system) / 1000).toBeLessThan(200);
   });
 });
+
+describe('operationCost past its cap on fields visited', () => {
+  it('is Infinity even when the field that passes the cap is a list given no ids (Infinity x 0 is NaN, which no limit refuses)', () => {
+    const huge = `fragment Huge on Product { ${'id '.repeat(100_001)}}`;
+    const query = `query ($i: [ID!]!) { a: products(ids: $i) { name reviews { rating } } b: products(ids: []) { ...Huge } } ${huge}`;
+    expect(cost(query, { i: TEN })).toBe(Infinity);
+  });
+});
