@@ -116,7 +116,7 @@ function fieldOf(parent: GraphQLNamedType | undefined, name: string): GraphQLFie
   return isObjectType(parent) || isInterfaceType(parent) ? parent.getFields()[name] : undefined;
 }
 
-/** Items in each list variable: the request's value, else the variable's default; a single value coerces to one item. */
+/** Items in each list variable: the request's value, else the variable's default; a single value (sent or default) coerces to one item. */
 function listLengths(definitions: readonly VariableDefinitionNode[], variables: Record<string, unknown>): Map<string, number> {
   const lengths = new Map<string, number>();
   for (const definition of definitions) {
@@ -125,6 +125,7 @@ function listLengths(definitions: readonly VariableDefinitionNode[], variables: 
     if (Array.isArray(value)) lengths.set(name, value.length);
     else if (value != null) lengths.set(name, 1);
     else if (definition.defaultValue?.kind === Kind.LIST) lengths.set(name, definition.defaultValue.values.length);
+    else if (definition.defaultValue && definition.defaultValue.kind !== Kind.NULL) lengths.set(name, 1);
   }
   return lengths;
 }

@@ -1,4 +1,4 @@
-import { parse } from 'graphql';
+import { parse, validate } from 'graphql';
 import { describe, expect, it } from 'vitest';
 import { gatewaySchema } from '../../src/schema/index.js';
 import { operationCost } from '../../src/security/operation-cost.js';
@@ -51,5 +51,14 @@ describe('operationCost past its cap on fields visited', () => {
     const huge = `fragment Huge on Product { ${'id '.repeat(100_001)}}`;
     const query = `query ($i: [ID!]!) { a: products(ids: $i) { name reviews { rating } } b: products(ids: []) { ...Huge } } ${huge}`;
     expect(cost(query, { i: TEN })).toBe(Infinity);
+  });
+});
+
+describe('operationCost of a list variable left to its default', () => {
+  it('a single default value is one item, as execution coerces it, not none', () => {
+    const query = 'query ($i: [ID!] = "p1") { products(ids: $i) { name } }';
+    expect(validate(schema, parse(query))).toEqual([]);
+    expect(cost(query)).toBe(cost('{ products(ids: ["p1"]) { name } }'));
+    expect(cost(query)).toBe(2);
   });
 });
