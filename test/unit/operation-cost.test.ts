@@ -62,3 +62,12 @@ describe('operationCost of a list variable left to its default', () => {
     expect(cost(query)).toBe(2);
   });
 });
+
+describe('operationCost of deferred fragments', () => {
+  it('each @defer, spread or inline, is a part of the answer of its own: priced once per occurrence, never merged', () => {
+    const one = cost('{ product(id: "p1") { id ... @defer { name reviews { rating } } } }');
+    expect(one).toBe(1 + 1 + (1 + 10 * 2));
+    expect(cost('{ product(id: "p1") { id ... @defer { name reviews { rating } } ... @defer { name reviews { rating } } } }')).toBe(one! + 21);
+    expect(cost('{ product(id: "p1") { id ...F @defer ...F @defer ...F } } fragment F on Product { name reviews { rating } }')).toBe(one! + 21 + 21);
+  });
+});
