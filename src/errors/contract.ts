@@ -36,16 +36,16 @@ export interface UpstreamErrorEntry {
 }
 
 /**
- * Data served from the gateway's cache because the upstream call for it failed
- * (the upstream allowed it with `stale-if-error`). Listed under
- * `extensions.stale`; those paths have no `extensions.errors` entry.
- */
-/**
  * `extensions.code` of the error that, on `/subgraph`, marks data served
  * stale (docs/federation.md). Not a failure code: the data is there, only old.
  */
 export const STALE_CODE = 'STALE';
 
+/**
+ * Data served from the gateway's cache because the upstream call for it failed
+ * (the upstream allowed it with `stale-if-error`). Listed under
+ * `extensions.stale`; those paths have no `extensions.errors` entry.
+ */
 export interface StaleEntry {
   readonly service: UpstreamServiceName;
   /** Why the upstream's own answer could not be used: the code its `extensions.errors` entry would have had. */

@@ -39,7 +39,8 @@ const MAX_FIELDS_VISITED = 100_000;
  * (written twice, or brought by several fragments) are one value, their
  * selections merged, and a fragment spread twice into one selection counts
  * once, so a query written with shared fragments costs what its answer
- * holds. A merged selection is priced once however often it recurs (memo by
+ * holds. Not a deferred fragment: the executor runs and sends each `@defer`
+ * apart, so each counts, however often it is written. A merged selection is priced once however often it recurs (memo by
  * the selection nodes it merges), which keeps documents of fragments spreading
  * fragments linear; MAX_FIELDS_VISITED bounds the rest.
  *
@@ -64,9 +65,13 @@ export function operationCost(schema: GraphQLSchema, document: DocumentNode, var
   const priced = new Map<string, number>();
   let visited = 0;
 
-  /** The merged selection of these sets on `type`: each response key once, each with the sets under it. */
+  /**
+   * The merged selection of these sets on `type`: each response key once, each with the sets under it; and the
+   * deferred fragments, which the executor neither merges nor spreads once: each `@defer` is run and sent on its own.
+   */
   const collect = (sets: readonly SelectionSetNode[], type: GraphQLNamedType | undefined) => {
     const groups = new Map<string, { node: FieldNode; parent: GraphQLNamedType | undefined; sets: SelectionSetNode[] }>();
+    const deferred: Array<{ set: SelectionSetNode; type: GraphQLNamedType | undefined }> = [];
     const spread = new Set<string>();
     const visit = (set: SelectionSetNode, parent: GraphQLNamedType | undefined): void => {
       for (const selection of set.selections) {
@@ -77,36 +82,45 @@ export function operationCost(schema: GraphQLSchema, document: DocumentNode, var
           const group = groups.get(key) ?? { node: selection, parent, sets: [] };
           if (selection.selectionSet) group.sets.push(selection.selectionSet);
           groups.set(key, group);
-        } else if (selection.kind === Kind.INLINE_FRAGMENT) {
-          visit(selection.selectionSet, selection.typeCondition ? schema.getType(selection.typeCondition.name.value) : parent);
-        } else if (!spread.has(selection.name.value)) {
+          continue;
+        }
+        const fragment = selection.kind === Kind.INLINE_FRAGMENT ? selection : fragments.get(selection.name.value);
+        const inner = fragment?.typeCondition ? schema.getType(fragment.typeCondition.name.value) : parent;
+        if (!fragment) continue;
+        // `@defer(if: false)` too: priced apart it costs at least as much as merged, never less.
+        if (selection.directives?.some((directive) => directive.name.value === 'defer')) deferred.push({ set: fragment.selectionSet, type: inner });
+        else if (selection.kind === Kind.INLINE_FRAGMENT) visit(fragment.selectionSet, inner);
+        else if (!spread.has(selection.name.value)) {
           spread.add(selection.name.value); // a cycle (refused by validation anyway) ends here too
-          const fragment = fragments.get(selection.name.value);
-          if (fragment) visit(fragment.selectionSet, schema.getType(fragment.typeCondition.name.value));
+          visit(fragment.selectionSet, inner);
         }
       }
     };
     for (const set of sets) visit(set, type);
-    return groups.values();
+    return { groups: groups.values(), deferred };
   };
 
   const mergedCost = (sets: readonly SelectionSetNode[], type: GraphQLNamedType | undefined): number => {
     const memo = `${type?.name}:${sets.map((set) => ids.get(set) ?? ids.set(set, ids.size).size - 1).join(',')}`;
     const known = priced.get(memo);
     if (known !== undefined) return known;
+    const { groups, deferred } = collect(sets, type);
     let total = 0;
-    for (const { node, parent, sets: below } of collect(sets, type)) {
+    for (const { node, parent, sets: below } of groups) {
       if (visited > MAX_FIELDS_VISITED) return Infinity;
       const field = fieldOf(parent, node.name.value);
       if (!field || field.name.startsWith('__') || parent!.name.startsWith('__')) continue;
       const one = 1 + (below.length > 0 ? mergedCost(below, getNamedType(field.type)) : 0);
       total += isListType(getNullableType(field.type)) ? one * (givenLength(node, field, lengths) ?? ASSUMED_LIST_LENGTH) : one;
     }
+    for (const part of deferred) total += mergedCost([part.set], part.type);
     priced.set(memo, total);
     return total;
   };
 
-  return mergedCost([operation.selectionSet], root);
+  const cost = mergedCost([operation.selectionSet], root);
+  // Not the sum: a list given no items multiplies the Infinity below it by 0, and NaN passes every limit.
+  return visited > MAX_FIELDS_VISITED ? Infinity : cost;
 }
 
 /** Unknown fields cost nothing here: validation has refused them already. */
@@ -114,7 +128,7 @@ function fieldOf(parent: GraphQLNamedType | undefined, name: string): GraphQLFie
   return isObjectType(parent) || isInterfaceType(parent) ? parent.getFields()[name] : undefined;
 }
 
-/** Items in each list variable: the request's value, else the variable's default; a single value coerces to one item. */
+/** Items in each list variable: the request's value, else the variable's default; a single value (sent or default) coerces to one item. */
 function listLengths(definitions: readonly VariableDefinitionNode[], variables: Record<string, unknown>): Map<string, number> {
   const lengths = new Map<string, number>();
   for (const definition of definitions) {
@@ -123,6 +137,7 @@ function listLengths(definitions: readonly VariableDefinitionNode[], variables: 
     if (Array.isArray(value)) lengths.set(name, value.length);
     else if (value != null) lengths.set(name, 1);
     else if (definition.defaultValue?.kind === Kind.LIST) lengths.set(name, definition.defaultValue.values.length);
+    else if (definition.defaultValue && definition.defaultValue.kind !== Kind.NULL) lengths.set(name, 1);
   }
   return lengths;
 }

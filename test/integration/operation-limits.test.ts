@@ -4,6 +4,7 @@ import { ClientDashboardDocument } from '../../examples/client/dashboard.js';
 import { DEFAULT_QUERY, DEFER_QUERY, PARTIAL_FAILURE_QUERY } from '../../src/graphiql/tabs.js';
 import { FAST_MS, listAmplificationQuery, totalCalls, userIds } from '../helpers/attacks.js';
 import { startGateway } from '../helpers/gateway.js';
+import { postIncremental } from '../helpers/incremental.js';
 
 /**
  * Each limit on its own, at its boundary, with the variable an operator sets:
@@ -190,6 +191,42 @@ describe('the default cost limit', () => {
       expect(answer.body.errors[0].extensions).toEqual({ code: 'OPERATION_LIMIT_EXCEEDED', limit: 'cost' });
       expect(answer.body.errors[0].message).toBe('Cost limit of 20000 exceeded: the answer would hold about 264000 values.');
       expect(totalCalls(gateway)).toBe(0);
+    } finally {
+      await gateway.close();
+    }
+  });
+});
+
+describe('the cost of deferred fragments', () => {
+  // Each product: itself, its id, and per deferred copy of F its name, price and 10 assumed reviews x 3.
+  const deferred = (copies: number) =>
+    `query ($i: [ID!]!) { products(ids: $i) { id ${'...F @defer '.repeat(copies)}} } fragment F on Product { name price reviews { rating comment } }`;
+  const ids = Array.from({ length: 10 }, (_, index) => `p${index + 1}`);
+
+  it('counts each @defer of a fragment, as the executor runs and sends each one: two copies cost twice one', async () => {
+    const gateway = await startGateway({ env: { MAX_COST: '400' } });
+    try {
+      const one = await postIncremental(gateway.url, 'multipart', { query: deferred(1), variables: { i: ids } });
+      expect(one.status).toBe(200);
+      expect(one.parts.flatMap((part) => part.body.incremental ?? [])).toHaveLength(10);
+
+      const calls = totalCalls(gateway);
+      const twice = await gateway.query(deferred(2), { i: ids });
+      expect(twice.status).toBe(400);
+      expect(twice.body.errors[0].extensions).toEqual({ code: 'OPERATION_LIMIT_EXCEEDED', limit: 'cost' });
+      expect(twice.body.errors[0].message).toBe('Cost limit of 400 exceeded: the answer would hold about 660 values.');
+      expect(totalCalls(gateway)).toBe(calls);
+    } finally {
+      await gateway.close();
+    }
+  });
+
+  it('the executor does send a fragment deferred three times three times (why each copy counts)', async () => {
+    const gateway = await startGateway();
+    try {
+      const three = await postIncremental(gateway.url, 'multipart', { query: deferred(3), variables: { i: ids } });
+      expect(three.status).toBe(200);
+      expect(three.parts.flatMap((part) => part.body.incremental ?? [])).toHaveLength(30);
     } finally {
       await gateway.close();
     }

@@ -1,4 +1,4 @@
-import { parse } from 'graphql';
+import { parse, validate } from 'graphql';
 import { describe, expect, it } from 'vitest';
 import { gatewaySchema } from '../../src/schema/index.js';
 import { operationCost } from '../../src/security/operation-cost.js';
@@ -43,5 +43,31 @@ describe('operationCost prices fields as execution merges them', () => {
     const used = process.cpuUsage(started);
     expect(price).toBeGreaterThan(1e30);
     expect((used.user + used.system) / 1000).toBeLessThan(200);
+  });
+});
+
+describe('operationCost past its cap on fields visited', () => {
+  it('is Infinity even when the field that passes the cap is a list given no ids (Infinity x 0 is NaN, which no limit refuses)', () => {
+    const huge = `fragment Huge on Product { ${'id '.repeat(100_001)}}`;
+    const query = `query ($i: [ID!]!) { a: products(ids: $i) { name reviews { rating } } b: products(ids: []) { ...Huge } } ${huge}`;
+    expect(cost(query, { i: TEN })).toBe(Infinity);
+  });
+});
+
+describe('operationCost of a list variable left to its default', () => {
+  it('a single default value is one item, as execution coerces it, not none', () => {
+    const query = 'query ($i: [ID!] = "p1") { products(ids: $i) { name } }';
+    expect(validate(schema, parse(query))).toEqual([]);
+    expect(cost(query)).toBe(cost('{ products(ids: ["p1"]) { name } }'));
+    expect(cost(query)).toBe(2);
+  });
+});
+
+describe('operationCost of deferred fragments', () => {
+  it('each @defer, spread or inline, is a part of the answer of its own: priced once per occurrence, never merged', () => {
+    const one = cost('{ product(id: "p1") { id ... @defer { name reviews { rating } } } }');
+    expect(one).toBe(1 + 1 + (1 + 10 * 2));
+    expect(cost('{ product(id: "p1") { id ... @defer { name reviews { rating } } ... @defer { name reviews { rating } } } }')).toBe(one! + 21);
+    expect(cost('{ product(id: "p1") { id ...F @defer ...F @defer ...F } } fragment F on Product { name reviews { rating } }')).toBe(one! + 21 + 21);
   });
 });
