@@ -11,6 +11,8 @@ export interface AttemptSpec<T> {
   readonly service: string;
   readonly got: Got;
   readonly route: Route;
+  /** The route's path and query (routeTarget). */
+  readonly target: string;
   readonly headers: Readonly<Record<string, string>>;
   readonly signal: AbortSignal | undefined;
   /** Limit of this attempt, body included. */
@@ -51,10 +53,9 @@ export async function sendAttempt<T>(spec: AttemptSpec<T>): Promise<AttemptResul
   });
   let response;
   try {
-    const pending = spec.got(spec.route.path, {
+    const pending = spec.got(spec.target, {
       method: spec.route.method ?? 'GET',
       ...(spec.route.json === undefined ? {} : { json: spec.route.json }),
-      searchParams: spec.route.searchParams,
       headers: spec.headers,
       signal: spec.signal,
       strictContentLength: true,
