@@ -1,6 +1,6 @@
 import { finalAsyncIterator, isAsyncIterable, type Plugin } from 'graphql-yoga';
 import type { AdmissionBudget, Release } from './admission.js';
-import { operationCost } from './operation-cost.js';
+import { memoOperationCost } from './cost-memo.js';
 import { overloaded } from './overload.js';
 import { operationRefused } from './refusal.js';
 
@@ -21,7 +21,7 @@ export function useCostLimit({ maxCost, admission }: CostLimitOptions): Plugin {
   return {
     onExecute({ args, executeFn, setExecuteFn, setResultAndStopExecution }) {
       const variables = (args.variableValues ?? {}) as Record<string, unknown>;
-      const cost = operationCost(args.schema, args.document, variables, args.operationName);
+      const cost = memoOperationCost(args.schema, args.document, variables, args.operationName);
       if (cost === undefined) return;
       if (cost > maxCost) {
         const message = `Cost limit of ${maxCost} exceeded: the answer would hold about ${cost} values.`;

@@ -27,8 +27,7 @@ export const ASSUMED_LIST_LENGTH = 10;
  * is given (`users(ids:)`) or ASSUMED_LIST_LENGTH. So
  * `users(ids: $ids) { name orders { id } }` costs |$ids| x (1 + 1 + 10 x 2):
  * the cost of one document grows with the ids each request sends, which is
- * why it is computed per request rather than as a (cached) validation rule,
- * and kept per document for each set of list lengths it has been sent with.
+ * why it is computed per request rather than as a (cached) validation rule.
  * Introspection and `__typename` cost nothing: the depth rules bound
  * introspection, and it calls no upstream. `@skip`/`@include` are not
  * evaluated: a field counts even if it will be skipped.
@@ -46,36 +45,11 @@ export function operationCost(schema: GraphQLSchema, document: DocumentNode, var
   const operation = getOperationAST(document, operationName);
   const root = operation && schema.getRootType(operation.operation);
   if (!operation || !root) return undefined;
-  const lengths = listLengths(operation.variableDefinitions ?? [], variables);
-  // The variables matter only through these lengths: the price of a document is kept for each set of them.
-  const key = `${operationName ?? ''}\n${[...lengths].join(';')}`;
-  const known = pricesOf(schema, document);
-  let cost = known.get(key);
-  if (cost === undefined) {
-    cost = price(schema, document, root, operation.selectionSet, lengths);
-    if (known.size < PRICES_PER_DOCUMENT) known.set(key, cost);
-  }
-  return cost;
-}
-
-// Bounds what one document keeps: a list variable of every length up to MAX_IDS_PER_LIST would otherwise add one each.
-const PRICES_PER_DOCUMENT = 64;
-const prices = new WeakMap<GraphQLSchema, WeakMap<DocumentNode, Map<string, number>>>();
-
-/** Kept as long as the document is (Yoga's parse cache hands out the same document for the same text). */
-function pricesOf(schema: GraphQLSchema, document: DocumentNode): Map<string, number> {
-  let bySchema = prices.get(schema);
-  if (!bySchema) prices.set(schema, (bySchema = new WeakMap()));
-  let known = bySchema.get(document);
-  if (!known) bySchema.set(document, (known = new Map()));
-  return known;
-}
-
-function price(schema: GraphQLSchema, document: DocumentNode, root: GraphQLNamedType, selectionSet: SelectionSetNode, lengths: Map<string, number>): number {
   const fragments = new Map<string, FragmentDefinitionNode>();
   for (const definition of document.definitions) {
     if (definition.kind === Kind.FRAGMENT_DEFINITION) fragments.set(definition.name.value, definition);
   }
+  const lengths = listLengths(operation.variableDefinitions ?? [], variables);
   const priced = new Map<string, number>();
 
   const selectionCost = (set: SelectionSetNode, type: GraphQLNamedType | undefined): number => {
@@ -107,7 +81,7 @@ function price(schema: GraphQLSchema, document: DocumentNode, root: GraphQLNamed
     return cost;
   };
 
-  return selectionCost(selectionSet, root);
+  return selectionCost(operation.selectionSet, root);
 }
 
 /** Unknown fields cost nothing here: validation has refused them already. */
