@@ -14,7 +14,8 @@ export interface CostLimitOptions {
  * Refuses an operation dearer than `maxCost` (HTTP 400, no upstream call)
  * and runs the others within the admission budget: one that cannot start in
  * time gets 503 with Retry-After. The cost depends on the request's
- * variables, so it is computed per request, just before execution.
+ * variables, so it is computed per request, just before execution (kept per
+ * document and shape of the variables: cost-memo.ts).
  */
 export function useCostLimit({ maxCost, admission }: CostLimitOptions): Plugin {
   const releases = new WeakMap<Request, Release>();
