@@ -88,14 +88,15 @@ export function createContextFactory(
     const budgetMs = requestBudgetMs(initial.request, config.requestTimeoutMs);
     const deadline = Date.now() + budgetMs;
     // One header map per service: each upstream sees only the client headers allowed for it.
-    const headers = upstreamHeaders(initial.request, config.services, requestId);
+    const headersFor = upstreamHeaders(initial.request, config.services, requestId);
     const callFor = (service: ServiceName): CallOptions => {
-      const forwarded = config.services[service].forwardHeaders.map((name) => headers[service][name] ?? '');
+      const headers = headersFor(service);
+      const forwarded = config.services[service].forwardHeaders.map((name) => headers[name] ?? '');
       return {
         deadline,
         clientShortened: budgetMs < config.requestTimeoutMs,
         signal: initial.request.signal,
-        headers: headers[service],
+        headers,
         observers: upstreamObservers,
         // Requests share an in-flight call (and private cached rows) only when they forward the same credentials.
         shareKey: forwarded.some(Boolean) ? forwarded.join('\n') : '',

@@ -1,6 +1,6 @@
 import { finalAsyncIterator, isAsyncIterable, type Plugin } from 'graphql-yoga';
 import type { AdmissionBudget, Release } from './admission.js';
-import { operationCost } from './operation-cost.js';
+import { memoOperationCost } from './cost-memo.js';
 import { overloaded } from './overload.js';
 import { operationRefused } from './refusal.js';
 
@@ -14,14 +14,15 @@ export interface CostLimitOptions {
  * Refuses an operation dearer than `maxCost` (HTTP 400, no upstream call)
  * and runs the others within the admission budget: one that cannot start in
  * time gets 503 with Retry-After. The cost depends on the request's
- * variables, so it is computed per request, just before execution.
+ * variables, so it is computed per request, just before execution (kept per
+ * document and shape of the variables: cost-memo.ts).
  */
 export function useCostLimit({ maxCost, admission }: CostLimitOptions): Plugin {
   const releases = new WeakMap<Request, Release>();
   return {
     onExecute({ args, executeFn, setExecuteFn, setResultAndStopExecution }) {
       const variables = (args.variableValues ?? {}) as Record<string, unknown>;
-      const cost = operationCost(args.schema, args.document, variables, args.operationName);
+      const cost = memoOperationCost(args.schema, args.document, variables, args.operationName);
       if (cost === undefined) return;
       if (cost > maxCost) {
         const size = Number.isFinite(cost) ? `the answer would hold about ${cost} values` : 'the operation is too large to price';

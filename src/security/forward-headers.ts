@@ -38,26 +38,33 @@ export const NEVER_FORWARDED: ReadonlySet<string> = new Set([
 const TRACEPARENT = /^00-(?!0{32})[\da-f]{32}-(?!0{16})[\da-f]{16}-[\da-f]{2}$/;
 const TRACESTATE = /^[\x20-\x7e]{1,512}$/;
 
-export type UpstreamHeaders = { readonly [S in ServiceName]: Readonly<Record<string, string>> };
+export type UpstreamHeaders = (service: ServiceName) => Readonly<Record<string, string>>;
 
-/** The headers each service gets for one client request. */
+/**
+ * The headers each service gets for one client request, built the first time
+ * a call to that service asks (most queries call two or three of the
+ * services): the trace context is drawn once per request, on first use.
+ */
 export function upstreamHeaders(
   request: Request,
   services: { readonly [S in ServiceName]: { readonly name: ServiceName; readonly forwardHeaders: readonly string[] } },
   requestId: string,
 ): UpstreamHeaders {
-  const always = { 'x-request-id': requestId, ...traceContext(request.headers) };
-  // A client may name headers in Connection to make them hop-by-hop; a proxy must drop those (RFC 9110 7.6.1).
-  const hopByHop = new Set((request.headers.get('connection') ?? '').toLowerCase().split(',').map((name) => name.trim()));
-  const entries = Object.values(services).map((service) => {
+  let always: Record<string, string> | undefined;
+  let hopByHop: Set<string> | undefined;
+  const built: Partial<Record<ServiceName, Readonly<Record<string, string>>>> = {};
+  const build = (service: ServiceName): Readonly<Record<string, string>> => {
+    always ??= { 'x-request-id': requestId, ...traceContext(request.headers) };
     const headers: Record<string, string> = {};
-    for (const name of service.forwardHeaders) {
+    for (const name of services[service].forwardHeaders) {
+      // A client may name headers in Connection to make them hop-by-hop; a proxy must drop those (RFC 9110 7.6.1).
+      hopByHop ??= new Set((request.headers.get('connection') ?? '').toLowerCase().split(',').map((header) => header.trim()));
       const value = request.headers.get(name);
       if (value !== null && !hopByHop.has(name)) headers[name] = value;
     }
-    return [service.name, { ...headers, ...always }] as const;
-  });
-  return Object.fromEntries(entries) as unknown as UpstreamHeaders;
+    return { ...headers, ...always };
+  };
+  return (service) => (built[service] ??= build(service));
 }
 
 /** The client's trace context when well-formed, else a fresh trace, so every upstream call is correlatable. */

@@ -1,6 +1,7 @@
 import { RequestError, type Got } from 'got';
 import { badResponse, classifyRequestError, classifyStatus, type AttemptProblem } from '../errors/classify.js';
 import { NOT_FOUND, ShapeError, type Route } from './call.js';
+import { BodyTooLarge, receive, type Received } from './receive.js';
 
 /**
  * One HTTP attempt of an upstream call, judged: a parsed value, NOT_FOUND, or
@@ -11,6 +12,8 @@ export interface AttemptSpec<T> {
   readonly service: string;
   readonly got: Got;
   readonly route: Route;
+  /** The route's path and query (routeTarget). */
+  readonly target: string;
   readonly headers: Readonly<Record<string, string>>;
   readonly signal: AbortSignal | undefined;
   /** Limit of this attempt, body included. */
@@ -40,7 +43,6 @@ const JSON_TYPE = /^application\/(?:[\w.+-]+\+)?json\b/i;
 export async function sendAttempt<T>(spec: AttemptSpec<T>): Promise<AttemptResult<T>> {
   const { service, remainingMs, maxResponseBytes } = spec;
   let onReusedSocket = false;
-  let tooLarge = false;
   let status: number | undefined;
   const fail = (problem: AttemptProblem, sent = true): AttemptResult<T> => ({
     ok: false,
@@ -49,30 +51,21 @@ export async function sendAttempt<T>(spec: AttemptSpec<T>): Promise<AttemptResul
     sent,
     ...(status === undefined ? {} : { status }),
   });
-  let response;
+  let response: Received;
   try {
-    const pending = spec.got(spec.route.path, {
+    const options = {
       method: spec.route.method ?? 'GET',
       ...(spec.route.json === undefined ? {} : { json: spec.route.json }),
-      searchParams: spec.route.searchParams,
       headers: spec.headers,
       signal: spec.signal,
       strictContentLength: true,
       // Connect, first byte (headers) and the whole attempt, body included (a drip is cut too). The attempt may use
       // what is left of the call's deadline, so a stalled attempt leaves no time to retry.
       timeout: { connect: Math.min(remainingMs, spec.connectTimeoutMs), response: remainingMs, request: remainingMs },
-    });
-    pending.on('request', (request) => (onReusedSocket = request.reusedSocket));
-    // Checked as the body streams in (and against Content-Length up front), so a huge body is never buffered.
-    pending.on('downloadProgress', ({ transferred, total }) => {
-      if (transferred > maxResponseBytes || (total !== undefined && total > maxResponseBytes)) {
-        tooLarge = true;
-        pending.cancel();
-      }
-    });
-    response = await pending;
+    } as const;
+    response = await receive(spec.got, spec.target, options, maxResponseBytes, (reused) => (onReusedSocket = reused));
   } catch (error) {
-    if (tooLarge) return fail(badResponse(service, `body larger than ${maxResponseBytes} bytes`));
+    if (error instanceof BodyTooLarge) return fail(badResponse(service, `body larger than ${maxResponseBytes} bytes`));
     return fail(classifyRequestError(service, error, spec.budgetMs), mayHaveBeenSent(error));
   }
   status = response.statusCode;
@@ -112,7 +105,7 @@ function mayHaveBeenSent(error: unknown): boolean {
 }
 
 /** A refusal's body, when it is JSON; it is read only for its documented fields, never passed on. */
-function jsonOrUndefined(response: { readonly body: string; readonly headers: Readonly<Record<string, unknown>> }): unknown {
+function jsonOrUndefined(response: Received): unknown {
   if (!JSON_TYPE.test(String(response.headers['content-type'] ?? ''))) return undefined;
   try {
     return JSON.parse(response.body);

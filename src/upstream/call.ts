@@ -45,6 +45,15 @@ export interface Route {
   readonly cacheMiss?: boolean;
 }
 
+/**
+ * What an attempt asks got for: the path and its query, encoded once per call
+ * (it is also the in-flight sharing key), so got does not build and check a
+ * search-params object for every attempt.
+ */
+export function routeTarget(route: Route): string {
+  return route.searchParams ? `${route.path}?${new URLSearchParams(route.searchParams as Record<string, string>).toString()}` : route.path;
+}
+
 /** The value of a call whose 404 means "no such key". */
 export const NOT_FOUND: unique symbol = Symbol('not found');
 

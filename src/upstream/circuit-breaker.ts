@@ -1,3 +1,4 @@
+import { OutcomeWindow } from './outcome-window.js';
 /**
  * A circuit breaker for one upstream. Closed, it counts attempt outcomes; it
  * opens after `consecutiveFailures` failures in a row, or when at least
@@ -33,9 +34,8 @@ export class CircuitBreaker {
   private trips = 0;
   private openUntil = 0;
   private probeInFlight = false;
-  /** Outcomes in the current window, as [time, failed] pairs, oldest first, and the failures among them. */
-  private window: Array<readonly [number, boolean]> = [];
-  private windowFailures = 0;
+  /** Outcomes in the current window, oldest first. */
+  private readonly window = new OutcomeWindow();
 
   constructor(
     private readonly settings: BreakerSettings,
@@ -74,11 +74,8 @@ export class CircuitBreaker {
     if (this.state !== 'closed') return; // a late answer from before the trip
     this.consecutive = failed ? this.consecutive + 1 : 0;
     const now = this.now();
-    this.window.push([now, failed]);
-    if (failed) this.windowFailures++;
-    while (this.window.length > 0 && this.window[0]![0] <= now - this.settings.windowMs) {
-      if (this.window.shift()![1]) this.windowFailures--;
-    }
+    this.window.push(now, failed);
+    this.window.dropUpTo(now - this.settings.windowMs);
     if (this.consecutive >= this.settings.consecutiveFailures || this.ratioExceeded()) this.trip();
   }
 
@@ -91,8 +88,8 @@ export class CircuitBreaker {
   }
 
   private ratioExceeded(): boolean {
-    if (this.window.length < this.settings.minCalls) return false;
-    return this.windowFailures * 100 >= this.settings.failurePercent * this.window.length;
+    if (this.window.size < this.settings.minCalls) return false;
+    return this.window.failedCount * 100 >= this.settings.failurePercent * this.window.size;
   }
 
   private trip(): void {
@@ -102,8 +99,7 @@ export class CircuitBreaker {
     const cooldownMs = Math.round(base * (0.8 + 0.4 * this.random()));
     this.openUntil = this.now() + cooldownMs;
     this.consecutive = 0;
-    this.window = [];
-    this.windowFailures = 0;
+    this.window.clear();
     this.listener.opened?.({ cooldownMs, trips: this.trips });
   }
 
@@ -111,8 +107,7 @@ export class CircuitBreaker {
     this.state = 'closed';
     this.trips = 0;
     this.consecutive = 0;
-    this.window = [];
-    this.windowFailures = 0;
+    this.window.clear();
     this.listener.closed?.();
   }
 }

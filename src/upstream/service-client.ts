@@ -3,7 +3,7 @@ import type { ServiceConfig } from '../config.js';
 import { timedOut, type AttemptProblem } from '../errors/classify.js';
 import { UpstreamFailure } from '../errors/upstream-failure.js';
 import { sendAttempt, type AttemptResult } from './attempt.js';
-import { NOT_FOUND, type Answer, type CallOptions, type Route, type WritePolicy } from './call.js';
+import { NOT_FOUND, routeTarget, type Answer, type CallOptions, type Route, type WritePolicy } from './call.js';
 import { CircuitBreaker, type Admission, type BreakerListener, type BreakerState } from './circuit-breaker.js';
 import type { UpstreamHttp } from './http.js';
 import { loopStalls } from './loop-stalls.js';
@@ -23,6 +23,8 @@ const BACKOFF_CAP_MS = 250;
 /** The state of one call across its attempts. */
 interface Run {
   readonly route: Route;
+  /** The route's path and query, as sent. */
+  readonly target: string;
   readonly call: CallOptions;
   readonly headers: Readonly<Record<string, string>>;
   readonly trackers: readonly CallTracker[];
@@ -104,15 +106,15 @@ export class ServiceClient {
     // A request whose client asked for a shorter budget calls alone: its short deadline must not cut the call short
     // for others.
     if (!this.config.dedupe || call.clientShortened) return this.call(route, call, parse);
-    const query = route.searchParams ? new URLSearchParams(route.searchParams as Record<string, string>).toString() : '';
-    const key = `${call.shareKey ?? ''}\n${route.path}?${query}`;
+    const target = routeTarget(route);
+    const key = `${call.shareKey ?? ''}\n${target}`;
     const joined = this.flights.join<Answer<T>>(key, call.signal, (flight) => !cutsShort(flight, call.deadline));
     if (joined) return this.watchJoined(route, call, joined);
     // No call in flight, or one that would give up well before this request's own call would (its first caller was
     // near the end of its request budget): this request starts a flight of its own, which later requests join.
     const serviceDeadline = Date.now() + this.config.timeoutMs;
     const deadlines: FlightDeadlines = { serviceDeadline, deadline: Math.min(serviceDeadline, call.deadline) };
-    return this.flights.start(key, call.signal, deadlines, (signal) => this.call(route, { ...call, signal }, parse));
+    return this.flights.start(key, call.signal, deadlines, (signal) => this.call(route, { ...call, signal }, parse, undefined, target));
   }
 
   /**
@@ -148,12 +150,19 @@ export class ServiceClient {
     return flight;
   }
 
-  private async call<T>(route: Route, call: CallOptions, parse: (body: unknown) => T, write?: WritePolicy<T>): Promise<Answer<T>> {
+  private async call<T>(
+    route: Route,
+    call: CallOptions,
+    parse: (body: unknown) => T,
+    write?: WritePolicy<T>,
+    target = routeTarget(route),
+  ): Promise<Answer<T>> {
     const started = Date.now();
     const deadline = Math.min(started + this.config.timeoutMs, call.deadline);
     const trackers = startTracking(call.observers ? [...this.observers, ...call.observers] : this.observers, this.callStart(route, write));
     const run: Run = {
       route,
+      target,
       call,
       headers: withTrackerHeaders(write ? { ...call.headers, ...write.headers } : call.headers, trackers),
       trackers,
@@ -248,6 +257,7 @@ export class ServiceClient {
       service: this.name,
       got: this.http.got,
       route: run.route,
+      target: run.target,
       headers: run.headers,
       // A write that starts going out is not called back: the upstream may act on it either way.
       signal: run.write ? undefined : run.call.signal,
