@@ -134,13 +134,28 @@ async function responseText(page: Page): Promise<string> {
 
 /** Pastes over the operation editor's text, as a person would (typed, Monaco would add closing brackets of its own). */
 async function replaceQuery(page: Page, query: string): Promise<void> {
-  await page.locator('.graphiql-query-editor .monaco-editor').click();
-  await page.keyboard.press('Control+A');
-  await page.locator('.graphiql-query-editor textarea').evaluate((textarea, text) => {
+  const editor = page.locator('.graphiql-query-editor');
+  const textarea = editor.locator('textarea');
+  const shown = async () => (await editor.locator('.view-lines').innerText()).replace(/\u00a0/g, ' ').trim();
+  // Emptied first, and seen empty: a paste while the old text is still there would make a document of two operations.
+  await expect
+    .poll(
+      async () => {
+        await editor.locator('.monaco-editor').click();
+        await textarea.focus();
+        await page.keyboard.press('Control+A');
+        await page.keyboard.press('Delete');
+        return shown();
+      },
+      { timeout: 30_000 },
+    )
+    .toBe('');
+  await textarea.evaluate((element, text) => {
     const clipboardData = new DataTransfer();
     clipboardData.setData('text/plain', text);
-    textarea.dispatchEvent(new ClipboardEvent('paste', { clipboardData, bubbles: true, cancelable: true }));
+    element.dispatchEvent(new ClipboardEvent('paste', { clipboardData, bubbles: true, cancelable: true }));
   }, query);
+  await expect.poll(shown, { timeout: 10_000 }).toContain(query.trim().split('\n')[0]!.trim());
 }
 
 async function screenshot(page: Page, name: string): Promise<void> {
