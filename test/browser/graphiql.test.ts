@@ -156,6 +156,17 @@ async function replaceQuery(page: Page, query: string): Promise<void> {
     element.dispatchEvent(new ClipboardEvent('paste', { clipboardData, bubbles: true, cancelable: true }));
   }, query);
   await expect.poll(shown, { timeout: 10_000 }).toContain(query.trim().split('\n')[0]!.trim());
+  // GraphiQL learns the new operation's name a moment after the edit (it stores it with the tab); run before that
+  // and it sends the old tab's name with the new document.
+  await expect.poll(() => page.evaluate(storedActiveTab), { timeout: 10_000 }).toEqual({ query, operationName: null });
+}
+
+/** The active tab as GraphiQL stores it in the browser: its text and the operation name it will send. */
+function storedActiveTab(): { query: string; operationName: string | null } | undefined {
+  const key = Object.keys(localStorage).find((name) => name.endsWith('tabState'));
+  const state = key ? (JSON.parse(localStorage.getItem(key)!) as { activeTabIndex: number; tabs: Array<{ query: string; operationName: string | null }> }) : undefined;
+  const tab = state?.tabs[state.activeTabIndex];
+  return tab && { query: tab.query, operationName: tab.operationName };
 }
 
 async function screenshot(page: Page, name: string): Promise<void> {
