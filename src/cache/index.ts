@@ -19,13 +19,7 @@ export interface RowCacheDeps {
 /** The gateway's row cache over the configured store (CACHE_STORE). */
 export function createRowCache(config: GatewayConfig, { logger, listener, bus, now, forgotten }: RowCacheDeps): RowCache {
   const { store: where, maxBytes, storeTimeoutMs, scopeSecret } = config.cache;
-  const store =
-    where === 'memory'
-      ? createMemoryStore(maxBytes)
-      : guardStore(createRedisStore(where), storeTimeoutMs, {
-          unavailable: () => logger.warn({ store: 'redis' }, 'cache store unavailable: reads go to the upstreams until it answers again'),
-          available: () => logger.warn({ store: 'redis' }, 'cache store available again'),
-        });
+  const store = where === 'memory' ? createMemoryStore(maxBytes) : guardedRedis(where, storeTimeoutMs, logger);
   return new RowCache({
     store,
     // Without a shared secret, each process keys its own: private rows are then found only by the process that
@@ -36,5 +30,16 @@ export function createRowCache(config: GatewayConfig, { logger, listener, bus, n
     ...(bus && where === 'memory' ? { bus } : {}),
     ...(now ? { now } : {}),
     ...(forgotten ? { forgotten } : {}),
+  });
+}
+
+/** Redis behind its guard; its state changes logged once each, with the reason (a code, never the URL). */
+function guardedRedis(url: URL, timeoutMs: number, logger: Logger) {
+  const redis = createRedisStore(url, {
+    startFailed: (reason) => logger.warn({ store: 'redis', reason }, 'cache store unreachable at start-up: reads go to the upstreams until it answers'),
+  });
+  return guardStore(redis, timeoutMs, {
+    unavailable: () => logger.warn({ store: 'redis', reason: redis.failure ?? 'slow or garbled answers' }, 'cache store unavailable: reads go to the upstreams until it answers again'),
+    available: () => logger.warn({ store: 'redis' }, 'cache store available again'),
   });
 }

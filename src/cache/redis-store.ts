@@ -34,6 +34,22 @@ function forgottenMark(key: string): string {
   return `forgotten:${key}`;
 }
 
+export interface RedisStoreEvents {
+  /** The first connection failed: said at start-up, not at the first request that would have used it. */
+  startFailed?(reason: string): void;
+}
+
+/**
+ * Why the connection failed, in words safe to log: a socket error's code
+ * (`ECONNREFUSED`, `ENOTFOUND`) or a Redis error's own (`NOAUTH`,
+ * `WRONGPASS`); never the message, which names the host and port.
+ */
+function failureCode(error: Error): string {
+  const code = (error as { code?: unknown }).code;
+  if (typeof code === 'string' && /^[A-Z0-9_]{1,32}$/.test(code)) return code;
+  return /^([A-Z][A-Z0-9_]{1,31})\b/.exec(error.message)?.[1] ?? error.name;
+}
+
 /** A read or a write asked for while the connection is down: it is not queued, the caller goes to the upstreams. */
 export class StoreUnavailable extends Error {
   override readonly name = 'StoreUnavailable';
@@ -51,7 +67,7 @@ export class StoreUnavailable extends Error {
  * are the exception: a write's invalidation waits in ioredis's offline queue
  * and is the first thing sent when the connection is back, before any read.
  */
-export function createRedisStore(url: URL): CacheStore {
+export function createRedisStore(url: URL, events: RedisStoreEvents = {}): CacheStore & { readonly failure: string | undefined } {
   const redis = new Redis(url.href, {
     // Commands in flight when the connection drops are sent again rather than failed after 20 reconnections: only
     // removals are ever waiting then, and they must not be lost.
@@ -61,12 +77,18 @@ export function createRedisStore(url: URL): CacheStore {
     retryStrategy: (times) => Math.min(50 * 2 ** times, 2000),
   });
   redis.defineCommand('storeRows', { lua: STORE_ROWS });
-  // The connection's ups and downs are reported by the store's guard (guarded-store.ts), once per change.
-  redis.on('error', () => {});
+  // The connection's ups and downs are reported by the store's guard (guarded-store.ts), once per change; the
+  // error's code is kept for those lines.
+  let failure: string | undefined;
+  redis.on('error', (error: Error) => (failure = failureCode(error)));
+  redis.on('ready', () => (failure = undefined));
   // Until the first connection is made or fails, the store is not down: it is not up yet.
   let starting = true;
-  const started = () => (starting = false);
-  redis.once('ready', started).once('close', started);
+  redis.once('ready', () => (starting = false));
+  redis.once('close', () => {
+    if (starting && redis.status !== 'ready') events.startFailed?.(failure ?? 'closed');
+    starting = false;
+  });
   const ready = () => {
     if (redis.status === 'ready') return;
     if (starting) throw new StoreSkipped('not connected yet');
@@ -75,6 +97,9 @@ export function createRedisStore(url: URL): CacheStore {
 
   return {
     kind: 'redis',
+    get failure() {
+      return failure;
+    },
     async read(keys, fields) {
       ready();
       const pipeline = redis.pipeline();

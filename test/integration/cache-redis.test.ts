@@ -200,10 +200,23 @@ describe('Redis down, slow or answering garbage', () => {
     }
   });
 
-  it('unreachable from the start: the gateway starts and serves', async () => {
+  it('unreachable from the start: the gateway starts, says so with the reason before any request, and serves', async () => {
     const gateway = await gatewayOn('redis://127.0.0.1:1');
+    await waitFor(async () => logs.lines('cache store unreachable at start-up: reads go to the upstreams until it answers').length === 1);
+    expect(logs.lines('cache store unreachable at start-up: reads go to the upstreams until it answers')[0]).toMatchObject({ store: 'redis', reason: 'ECONNREFUSED' });
     for (let i = 0; i < 5; i++) expectComplete((await gateway.query(USERS, { ids: ids(1, 2) })).body, ids(1, 2));
-    expect(unavailable()).toHaveLength(1);
+    expect(unavailable()).toEqual([expect.objectContaining({ reason: 'ECONNREFUSED' })]);
+    expect(logs.raw.join('')).not.toContain('127.0.0.1:1');
+  });
+
+  it('credentials Redis refuses: the reason is its own code, and the password is never logged', async () => {
+    const gateway = await gatewayOn(`redis://someone:sw0rdfish-secret@127.0.0.1:${redis.port}`);
+    await waitFor(async () => {
+      await gateway.query(USERS, { ids: ids(1, 2) });
+      return unavailable().length === 1;
+    });
+    expect(unavailable()[0]).toMatchObject({ store: 'redis', reason: 'WRONGPASS' });
+    expect(logs.raw.join('')).not.toContain('sw0rdfish-secret');
   });
 });
 
