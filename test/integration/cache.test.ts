@@ -405,6 +405,24 @@ describe.each(['memory', 'redis'] as const)('the row cache, %s store', (store) =
       expect(await readAcrossAWrite(true)).toBe('v2 1');
     });
 
+    /**
+     * A read through `reader` starts; the write goes through `writer`; a second read through `reader` starts. The
+     * second must make a call of its own: the first is answered as the data stood before, the second as after.
+     */
+    async function readBeforeAndAfterAWrite(writer: TestGateway, reader: TestGateway): Promise<void> {
+      users.holding = true;
+      const before = nameFrom(reader, '1');
+      await waitFor(() => users.waiting === 1);
+      await contextOf(writer).forget('userById', ['1']);
+      const after = nameFrom(reader, '1');
+      await waitFor(() => users.waiting === 2);
+      users.releaseOne();
+      expect(await before).toBe('v1 1');
+      users.version = 'v2';
+      users.release();
+      expect(await after).toBe('v2 1');
+    }
+
     it.runIf(store === 'memory')('in another worker, a read after the write does not join a call that started before it', async () => {
       // Two gateways as two cluster workers: memory stores, a write's invalidation relayed between them.
       const subscribers: Array<(keys: readonly string[]) => Promise<void>> = [];
@@ -416,33 +434,12 @@ describe.each(['memory', 'redis'] as const)('the row cache, %s store', (store) =
         };
       };
       const [one, other] = [await gateway({}, { forgetBus: bus() }), await gateway({}, { forgetBus: bus() })];
-      users.holding = true;
-      const before = nameFrom(other, '1');
-      await waitFor(() => users.waiting === 1);
-      await contextOf(one).forget('userById', ['1']);
-      const after = nameFrom(other, '1');
-      await waitFor(() => users.waiting === 2);
-      users.releaseOne();
-      expect(await before).toBe('v1 1');
-      users.version = 'v2';
-      users.release();
-      expect(await after).toBe('v2 1');
+      await readBeforeAndAfterAWrite(one, other);
     });
 
     it('a read that starts after the write does not join a call that started before it, nor store what that call read', async () => {
       const gw = await gateway();
-      users.holding = true;
-      const before = nameFrom(gw, '1');
-      await waitFor(() => users.waiting === 1);
-      await contextOf(gw).forget('userById', ['1']);
-      const after = nameFrom(gw, '1');
-      // The call that started before the write is answered as it stood then; the write lands just after.
-      await waitFor(() => users.waiting === 2);
-      users.releaseOne();
-      expect(await before).toBe('v1 1');
-      users.version = 'v2';
-      users.release();
-      expect(await after).toBe('v2 1');
+      await readBeforeAndAfterAWrite(gw, gw);
       expect(await nameFrom(gw, '1')).toBe('v2 1');
     });
   });
